@@ -1,0 +1,17 @@
+"""Errors the data core raises for the user to read: one line each, saying what and where."""
+
+
+class MarginError(Exception):
+    """A problem the user can act on. ``str(err)`` is the whole message."""
+
+
+class DatabaseError(MarginError):
+    """The database file cannot be used as it is (broken, from the future, not a file)."""
+
+
+class ReadOnlyError(MarginError):
+    """A write was asked of a store opened read-only (usually: another instance holds the lock)."""
+
+
+class ImportFormatError(MarginError):
+    """A file to import is malformed; the message names the line or item."""

@@ -1,0 +1,86 @@
+"""``margin-export``: one JSON object with the documents and every field of every passage.
+
+Offsets count Unicode code points of the cleaned text (``start``/``end``) and of
+the raw file (``raw_start``/``raw_end``), half-open. The JSON Schema is
+``schemas/margin-export.schema.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ..errors import ImportFormatError
+from ..model import Annotation, Document
+from .bundle import ExportBundle, ImportBundle
+
+NAME = "json"
+EXTENSION = ".json"
+OFFSET_UNIT = "code points"
+DESCRIPTION = "margin-export JSON: documents and passages, every field"
+FORMAT_ID = "margin-export"
+VERSION = 1
+
+
+def document_record(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "path": doc.path, "title": doc.title}
+
+
+def export(bundle: ExportBundle) -> bytes:
+    payload = {
+        "format": FORMAT_ID,
+        "version": VERSION,
+        "exported": bundle.exported,
+        "documents": [document_record(d) for d in bundle.documents],
+        "passages": [p.to_dict() for p in bundle.passages],
+    }
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def sniff(content: bytes) -> bool:
+    head = content[:200].lstrip()
+    return head.startswith(b"{") and b'"margin-export"' in content[:4096]
+
+
+def passage_from(record: Any, where: str) -> Annotation:
+    if not isinstance(record, dict):
+        raise ImportFormatError(f"{where}: a passage must be a JSON object")
+    missing = [f for f in ("id", "document", "tag", "text", "start", "end") if f not in record]
+    if missing:
+        raise ImportFormatError(f"{where}: missing field {', '.join(missing)}")
+    record = dict(record)
+    record.setdefault("raw_start", record["start"])
+    record.setdefault("raw_end", record["end"])
+    try:
+        ann = Annotation.from_dict(record)
+    except (TypeError, ValueError) as err:
+        raise ImportFormatError(f"{where}: {err}") from err
+    if ann.end - ann.start != len(ann.text):
+        raise ImportFormatError(f"{where}: 'text' has {len(ann.text)} characters but the span [{ann.start}, {ann.end}) has {ann.end - ann.start}")
+    return ann
+
+
+def import_(content: bytes) -> ImportBundle:
+    try:
+        data = orjson.loads(content)
+    except orjson.JSONDecodeError as err:
+        raise ImportFormatError(f"not valid JSON: {err}") from err
+    if not isinstance(data, dict) or data.get("format") != FORMAT_ID:
+        raise ImportFormatError('not a margin export: expected an object with "format": "margin-export"')
+    if not isinstance(data.get("version"), int) or data["version"] > VERSION:
+        raise ImportFormatError(f"margin-export version {data.get('version')!r} is not one this margin reads (up to {VERSION})")
+    documents = data.get("documents", [])
+    passages = data.get("passages")
+    if not isinstance(documents, list) or not isinstance(passages, list):
+        raise ImportFormatError('"documents" and "passages" must be lists')
+    docs: list[Document] = []
+    for number, record in enumerate(documents, start=1):
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
+            raise ImportFormatError(f"document {number}: needs a string 'id'")
+        path, title = record.get("path", ""), record.get("title", "")
+        if not isinstance(path, str) or not isinstance(title, str):
+            raise ImportFormatError(f"document {number}: 'path' and 'title' must be strings")
+        docs.append(Document(record["id"], path=path, title=title))
+    anns = [passage_from(record, f"passage {number}") for number, record in enumerate(passages, start=1)]
+    return ImportBundle(docs, anns)

@@ -1,0 +1,40 @@
+"""margin JSONL: one passage object a line, the same fields as in ``margin-export``.
+
+Offsets count Unicode code points, as in the JSON export. Handy for ``jq``,
+``grep`` and streaming readers. Schema: ``schemas/passage.schema.json``.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from ..errors import ImportFormatError
+from .bundle import ExportBundle, ImportBundle
+from .margin_json import passage_from
+
+NAME = "jsonl"
+EXTENSION = ".jsonl"
+OFFSET_UNIT = "code points"
+DESCRIPTION = "one margin passage object a line"
+
+
+def export(bundle: ExportBundle) -> bytes:
+    return b"".join(orjson.dumps(p.to_dict()) + b"\n" for p in bundle.passages)
+
+
+def sniff(content: bytes) -> bool:
+    first = content.lstrip().split(b"\n", 1)[0]
+    return first.startswith(b"{") and b'"document"' in first and b'"tag"' in first
+
+
+def import_(content: bytes) -> ImportBundle:
+    passages = []
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as err:
+            raise ImportFormatError(f"line {number}: not valid JSON: {err}") from err
+        passages.append(passage_from(record, f"line {number}"))
+    return ImportBundle([], passages)

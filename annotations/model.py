@@ -1,0 +1,254 @@
+"""What an annotation is: a tagged span of a document's cleaned text.
+
+The span is held twice, as the W3C Web Annotation model does: by position
+(``start``/``end``, code points into the cleaned text, half-open) and by quote
+(``text`` with 32 characters of ``prefix``/``suffix``), so that it can be found
+again when the document or the cleaner changes. ``raw_start``/``raw_end`` point
+into the original file, through the cleaner's offset map.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, datetime
+from typing import Any
+
+CONTEXT_CHARS = 32
+
+STATUSES: tuple[str, ...] = ("new", "in progress", "done", "skipped")
+
+
+def utc_now() -> str:
+    """The current time as UTC ISO-8601 with a ``Z``, to the millisecond."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """Where a passage is: TextQuote (exact + context) and TextPosition."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+    @classmethod
+    def from_span(cls, text: str, start: int, end: int) -> Selector:
+        """Build the selector for ``text[start:end]``, checking the bounds."""
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"span [{start}, {end}) is not inside a text of {len(text)} characters")
+        return cls(
+            exact=text[start:end],
+            prefix=text[max(0, start - CONTEXT_CHARS) : start],
+            suffix=text[end : end + CONTEXT_CHARS],
+            start=start,
+            end=end,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One tagged passage. Immutable: changes make a new value with ``replace``."""
+
+    id: str
+    document: str
+    tag: str
+    text: str
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    prefix: str = ""
+    suffix: str = ""
+    note: str = ""
+    annotator: str = ""
+    created: str = ""
+    modified: str = ""
+    orphan: bool = False
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        document: str,
+        tag: str,
+        selector: Selector,
+        raw_start: int | None = None,
+        raw_end: int | None = None,
+        note: str = "",
+        annotator: str = "",
+        id: str | None = None,
+    ) -> Annotation:
+        stamp = utc_now()
+        return cls(
+            id=id or new_id(),
+            document=document,
+            tag=tag,
+            text=selector.exact,
+            start=selector.start,
+            end=selector.end,
+            raw_start=selector.start if raw_start is None else raw_start,
+            raw_end=selector.end if raw_end is None else raw_end,
+            prefix=selector.prefix,
+            suffix=selector.suffix,
+            note=note,
+            annotator=annotator,
+            created=stamp,
+            modified=stamp,
+        )
+
+    @property
+    def selector(self) -> Selector:
+        return Selector(self.text, self.prefix, self.suffix, self.start, self.end)
+
+    def changed(self, **changes: Any) -> Annotation:
+        """A copy with ``changes`` applied and ``modified`` set to now."""
+        return replace(self, modified=utc_now(), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        """Read a stored or imported record; unknown keys are ignored, types checked."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in data:
+                values[f.name] = data[f.name]
+        ann = cls(**values)
+        ann.validate()
+        return ann
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the first field that is not what it should be."""
+        for name in ("id", "document", "tag", "text", "prefix", "suffix", "note", "annotator", "created", "modified"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"field {name!r} must be a string")
+        for name in ("start", "end", "raw_start", "raw_end"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"field {name!r} must be a non-negative integer")
+        if not isinstance(self.orphan, bool):
+            raise ValueError("field 'orphan' must be true or false")
+        if not self.id or not self.document or not self.tag:
+            raise ValueError("fields 'id', 'document' and 'tag' must not be empty")
+        if self.end < self.start:
+            raise ValueError("field 'end' is before 'start'")
+
+
+ANNOTATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What the database remembers of a document: identity and reading state."""
+
+    id: str
+    path: str = ""
+    title: str = ""
+    words: int = 0
+    status: str = "new"
+    position: int = 0
+    last_opened: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        doc = cls(**values)
+        if not isinstance(doc.id, str) or not doc.id:
+            raise ValueError("document field 'id' must be a non-empty string")
+        if doc.status not in STATUSES:
+            raise ValueError(f"document status {doc.status!r} is not one of {', '.join(STATUSES)}")
+        if not isinstance(doc.position, int) or doc.position < 0:
+            raise ValueError("document field 'position' must be a non-negative integer")
+        return doc
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag and its guideline: the definition is shown wherever the tag is chosen."""
+
+    name: str
+    key: str = ""
+    colour: str = "#888888"
+    definition: str = ""
+
+
+DEFAULT_TAGS: tuple[Tag, ...] = (
+    Tag("claim", "1", "#e5a50a", "An assertion presented as fact or judgement that could be checked."),
+    Tag("source", "2", "#3584e4", "An attribution: who or what the information comes from."),
+    Tag("prediction", "3", "#c061cb", "A statement about what will or may happen."),
+)
+
+# Colours for tags that come without one, chosen to read on dark and light backgrounds.
+SPARE_COLOURS: tuple[str, ...] = ("#2ec27e", "#e66100", "#1c71d8", "#a51d2d", "#865e3c", "#26a269", "#9141ac")
+
+
+@dataclass(frozen=True)
+class Tagset:
+    """The tags an annotator may use, in the order they are offered."""
+
+    tags: tuple[Tag, ...] = field(default=DEFAULT_TAGS)
+
+    def __iter__(self) -> Iterator[Tag]:
+        return iter(self.tags)
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+    def __contains__(self, name: object) -> bool:
+        return any(t.name == name for t in self.tags)
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.tags]
+
+    def get(self, name: str) -> Tag | None:
+        return next((t for t in self.tags if t.name == name), None)
+
+    def by_key(self, key: str) -> Tag | None:
+        return next((t for t in self.tags if t.key and t.key == key), None)
+
+    def colour(self, name: str) -> str:
+        tag = self.get(name)
+        if tag is not None:
+            return tag.colour
+        return SPARE_COLOURS[sum(map(ord, name)) % len(SPARE_COLOURS)]
+
+    def with_names(self, names: Iterable[str]) -> Tagset:
+        """A tagset of exactly ``names``: known tags keep their settings, new ones get a key and colour."""
+        chosen: list[Tag] = []
+        used_keys: set[str] = set()
+        for name in names:
+            name = name.strip()
+            if not name or any(t.name == name for t in chosen):
+                continue
+            tag = self.get(name) or Tag(name)
+            chosen.append(tag)
+            if tag.key:
+                used_keys.add(tag.key)
+        result: list[Tag] = []
+        spare = iter(SPARE_COLOURS * 4)
+        free_keys = iter(k for k in "123456789" if k not in used_keys)
+        for tag in chosen:
+            if tag.key and tag.colour:
+                result.append(tag)
+                continue
+            result.append(
+                Tag(tag.name, tag.key or next(free_keys, ""), tag.colour if tag.colour != "#888888" else next(spare), tag.definition)
+            )
+        return Tagset(tuple(result))
+
+
+DEFAULT_TAGSET = Tagset()

@@ -1,0 +1,317 @@
+"""A TinyDB storage that never loses an acknowledged write and never leaves a broken file.
+
+TinyDB's own ``JSONStorage`` rewrites the whole file in place on every change:
+a crash mid-write leaves half a file, and the cost of a change grows with the
+database. This storage keeps TinyDB's file format (a plain ``TinyDB(path)``
+reads it) and adds:
+
+* **Atomic snapshots.** The database file is only ever replaced whole: the new
+  content goes to a temporary file in the same folder, is ``fsync``-ed, then
+  ``os.replace``-d over the old one, and the folder is ``fsync``-ed. At every
+  instant the file on disk is a complete, valid TinyDB JSON file.
+* **A journal for small changes.** ``append`` writes one line of changes to
+  ``<db>.journal`` and ``fsync``-s it before returning: once ``append``
+  returns, the change survives ``kill -9`` and power loss. Each line is one
+  atomic unit (a torn last line was never acknowledged and is ignored). On open
+  the journal is replayed over the snapshot; ``compact`` folds it into a new
+  snapshot. Every change is a whole-record put or a delete, so replaying a line
+  twice (a crash between snapshot and journal truncation) is harmless.
+* **One writer.** A ``filelock`` lock file (an OS lock, released by the kernel
+  when the process dies, so a crash leaves no stale lock). A second process
+  gets the storage read-only and ``held_by`` says who has it.
+* **A schema version** in the ``_meta`` table, with migrations; a file from a
+  newer margin is refused rather than guessed at, and a ``.bak`` copy is kept
+  before any migration.
+* **orjson, UTF-8 always**, whatever the locale says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextlib
+import getpass
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb.storages import Storage
+
+from .errors import DatabaseError, ReadOnlyError
+
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+
+Tables = dict[str, dict[str, Any]]
+Change = list[Any]  # ["put", table, key, record] or ["del", table, key]
+
+
+def _migrate_0_to_1(tables: Tables) -> Tables:
+    """Schema 0 is any TinyDB file without our ``_meta`` table: stamp it."""
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1}
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Replace ``path`` by ``content`` so that a reader sees the old or the new file, never a mix."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)
+
+
+def _describe_oserror(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def empty_tables() -> Tables:
+    return {META_TABLE: {"1": {"schema": SCHEMA_VERSION, "app": "margin"}}}
+
+
+def schema_of(tables: Tables) -> int:
+    meta = tables.get(META_TABLE, {}).get("1", {})
+    version = meta.get("schema", 0) if isinstance(meta, dict) else 0
+    return version if isinstance(version, int) else -1
+
+
+class JournaledStorage(Storage):
+    """TinyDB storage: atomic snapshots, an fsync-ed journal, a lock, a schema version.
+
+    ``TinyDB(path, storage=JournaledStorage)`` works as with any storage;
+    ``AnnotationStore`` also uses ``append`` so that a change costs one short
+    journal line instead of a rewrite of the whole file.
+    """
+
+    #: Fold the journal into the snapshot when it grows past this many bytes.
+    COMPACT_AFTER = 8 * 1024 * 1024
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.owner_path = self.path.with_name(self.path.name + ".owner")
+        self.read_only = read_only
+        self.held_by: str | None = None
+        self._mutex = threading.RLock()
+        self._lock: FileLock | None = None
+        self._journal_fd: int | None = None
+        self._journal_size = 0
+        if self.path.is_dir():
+            raise DatabaseError(f"{self.path} is a folder, not a database file; pass a file path such as {self.path / 'annotations.json'}")
+        if not self.read_only:
+            self._take_lock()
+        try:
+            self._tables = self._load()
+        except BaseException:
+            self._release_lock()
+            raise
+
+    # -- the TinyDB Storage interface ------------------------------------------------
+
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        """Replace the whole database (TinyDB's own write path): one atomic snapshot."""
+        with self._mutex:
+            self._require_writable()
+            self._tables = data
+            self._snapshot()
+
+    def close(self) -> None:
+        with self._mutex:
+            if not self.read_only and self._journal_size:
+                # On failure the journal still holds everything; the next open folds it in.
+                with contextlib.suppress(OSError, DatabaseError):
+                    self.compact()
+            if self._journal_fd is not None:
+                os.close(self._journal_fd)
+                self._journal_fd = None
+            self._release_lock()
+
+    # -- journaled changes ------------------------------------------------------------
+
+    def append(self, changes: list[Change]) -> None:
+        """Apply ``changes`` and make them durable before returning (one journal line)."""
+        if not changes:
+            return
+        line = orjson.dumps(changes) + b"\n"
+        with self._mutex:
+            self._require_writable()
+            fd = self._journal()
+            written = 0
+            try:
+                while written < len(line):
+                    written += os.write(fd, line[written:])
+                os.fsync(fd)
+            except OSError as err:
+                # Cut off whatever part of the line reached the file: it was not acknowledged.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._journal_size)
+                raise DatabaseError(f"could not save to {self.journal_path}: {_describe_oserror(err)}") from err
+            self._journal_size += len(line)
+            for change in changes:
+                self._apply(self._tables, change)
+            if self._journal_size > self.COMPACT_AFTER:
+                self.compact()
+
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot, then empty the journal."""
+        with self._mutex:
+            self._require_writable()
+            self._snapshot()
+            if self._journal_fd is not None:
+                os.ftruncate(self._journal_fd, 0)
+                os.fsync(self._journal_fd)
+            elif self.journal_path.exists():
+                self.journal_path.unlink()
+            self._journal_size = 0
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            who = f" ({self.held_by})" if self.held_by else ""
+            raise ReadOnlyError(f"{self.path} is open read-only{who}; nothing was saved")
+
+    def _take_lock(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self.lock_path, timeout=0, thread_local=False)
+            lock.acquire()
+        except Timeout:
+            self.read_only = True
+            try:
+                self.held_by = self.owner_path.read_text(encoding="utf-8").strip() or "another margin"
+            except OSError:
+                self.held_by = "another margin"
+            return
+        except OSError as err:
+            raise DatabaseError(f"cannot write in {self.path.parent}: {_describe_oserror(err)}") from err
+        self._lock = lock
+        me = f"in use by {getpass.getuser()}@{socket.gethostname()}, process {os.getpid()}"
+        with contextlib.suppress(OSError):
+            self.owner_path.write_text(me + "\n", encoding="utf-8")
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self.owner_path.unlink(missing_ok=True)
+            self._lock.release()
+            self._lock = None
+
+    def _journal(self) -> int:
+        if self._journal_fd is None:
+            try:
+                self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            except OSError as err:
+                raise DatabaseError(f"could not save to {self.journal_path}: {_describe_oserror(err)}") from err
+            self._journal_size = os.fstat(self._journal_fd).st_size
+        return self._journal_fd
+
+    def _snapshot(self) -> None:
+        content = orjson.dumps(self._tables)
+        try:
+            write_atomic(self.path, content)
+        except OSError as err:
+            raise DatabaseError(f"could not save {self.path}: {_describe_oserror(err)}") from err
+
+    @staticmethod
+    def _apply(tables: Tables, change: Change) -> None:
+        op, table, key = change[0], change[1], change[2]
+        if op == "put":
+            tables.setdefault(table, {})[key] = change[3]
+        elif op == "del":
+            tables.get(table, {}).pop(key, None)
+        else:
+            raise ValueError(f"unknown journal operation {op!r}")
+
+    def _load(self) -> Tables:
+        tables = self._read_snapshot()
+        replayed = self._replay_journal(tables)
+        version = schema_of(tables)
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path} was written by a newer margin (schema {version}; this one reads up to {SCHEMA_VERSION}); upgrade margin to open it"
+            )
+        if version < 0:
+            raise DatabaseError(f"{self.path}: the schema version in table '_meta' is not a number")
+        if version < SCHEMA_VERSION:
+            if not self.read_only and self.path.exists():
+                shutil.copy2(self.path, self.path.with_name(f"{self.path.name}.schema{version}.bak"))
+            while version < SCHEMA_VERSION:
+                tables = MIGRATIONS[version](tables)
+                version += 1
+            tables.setdefault(META_TABLE, {})["1"] = {"schema": SCHEMA_VERSION, "app": "margin"}
+            replayed = True
+        self._tables = tables
+        if not self.read_only and (replayed or not self.path.exists()):
+            self.compact()
+        return tables
+
+    def _read_snapshot(self) -> Tables:
+        try:
+            content = self.path.read_bytes()
+        except FileNotFoundError:
+            return empty_tables()
+        except OSError as err:
+            raise DatabaseError(f"cannot read {self.path}: {_describe_oserror(err)}") from err
+        if not content.strip():
+            raise DatabaseError(f"{self.path} is empty, not a margin database; move it away or pass another --db")
+        try:
+            tables = orjson.loads(content)
+        except orjson.JSONDecodeError as err:
+            raise DatabaseError(f"{self.path} is not valid JSON ({err}); it is left as it is") from err
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise DatabaseError(f"{self.path} is JSON but not a TinyDB database (expected an object of tables)")
+        return tables
+
+    def _replay_journal(self, tables: Tables) -> bool:
+        try:
+            content = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return False
+        except OSError as err:
+            raise DatabaseError(f"cannot read {self.journal_path}: {_describe_oserror(err)}") from err
+        lines = content.split(b"\n")
+        # The last piece has no newline: empty, or a torn write that was never acknowledged.
+        replayed = False
+        for number, line in enumerate(lines[:-1], start=1):
+            try:
+                changes = orjson.loads(line)
+                for change in changes:
+                    self._apply(tables, change)
+            except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, AttributeError) as err:
+                if not self.read_only:
+                    shutil.copy2(self.journal_path, self.journal_path.with_name(self.journal_path.name + ".bad"))
+                raise DatabaseError(f"{self.journal_path} line {number} is damaged ({err}); a copy is kept as .bad") from err
+            replayed = True
+        return replayed or bool(lines[-1])

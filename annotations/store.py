@@ -1,0 +1,362 @@
+"""AnnotationStore: the one door to the data for the command line and the reader.
+
+It keeps the database in memory, indexed by annotation id and by document, and
+turns every change into one journal line of the ``JournaledStorage`` (a put or
+delete of whole records), so a change costs the same with a hundred annotations
+or a hundred thousand, and is durable when the method returns.
+
+Tables in the TinyDB file: ``annotations`` and ``documents`` (records as in
+``model``), ``trash`` (deleted annotations, so a delete can be undone even
+after a restart), ``_meta`` (schema version).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import DatabaseError
+from .model import STATUSES, Annotation, Document, Selector, utc_now
+from .storage import Change, JournaledStorage
+
+ANNOTATIONS = "annotations"
+DOCUMENTS = "documents"
+TRASH = "trash"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    documents: int = 0
+
+
+class _Keyed:
+    """A table's records by their own id, with the TinyDB integer keys they live under."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.keys: dict[str, str] = {}
+        self.next_key = 1
+
+    def key_for(self, record_id: str) -> str:
+        key = self.keys.get(record_id)
+        if key is None:
+            key = str(self.next_key)
+            self.next_key += 1
+            self.keys[record_id] = key
+        return key
+
+    def seen(self, record_id: str, key: str) -> None:
+        self.keys[record_id] = key
+        if key.isdigit():
+            self.next_key = max(self.next_key, int(key) + 1)
+
+    def put(self, record_id: str, record: dict[str, Any]) -> Change:
+        return ["put", self.table, self.key_for(record_id), record]
+
+    def delete(self, record_id: str) -> Change:
+        """The change that removes ``record_id``; call ``forget`` once it is saved."""
+        return ["del", self.table, self.keys[record_id]]
+
+    def forget(self, record_id: str) -> None:
+        self.keys.pop(record_id, None)
+
+
+def _newer(a: Annotation, b: Annotation) -> bool:
+    """Whether ``a`` should replace ``b``: later ``modified`` wins; a tie is broken by content, so
+    every order of merging gives the same result."""
+    if a.modified != b.modified:
+        return a.modified > b.modified
+    return sorted(a.to_dict().items(), key=str) > sorted(b.to_dict().items(), key=str)
+
+
+class AnnotationStore:
+    """Annotations and document state of one database file."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.storage = JournaledStorage(self.path, read_only=read_only)
+        self._annotations: dict[str, Annotation] = {}
+        self._by_document: dict[str, dict[str, Annotation]] = defaultdict(dict)
+        self._documents: dict[str, Document] = {}
+        self._trash: dict[str, Annotation] = {}
+        self._keys = {name: _Keyed(name) for name in (ANNOTATIONS, DOCUMENTS, TRASH)}
+        try:
+            self._load()
+        except BaseException:
+            self.storage.close()
+            raise
+
+    # -- opening and closing ----------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.storage.read_only
+
+    @property
+    def held_by(self) -> str | None:
+        return self.storage.held_by
+
+    def close(self) -> None:
+        self.storage.close()
+
+    def __enter__(self) -> AnnotationStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _load(self) -> None:
+        tables = self.storage.read()
+        for table, target in ((ANNOTATIONS, self._annotations), (TRASH, self._trash)):
+            for key, record in self._records(tables, table):
+                try:
+                    ann = Annotation.from_dict(record)
+                except (TypeError, ValueError) as err:
+                    raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
+                self._keys[table].seen(ann.id, key)
+                target[ann.id] = ann
+        for ann in self._annotations.values():
+            self._by_document[ann.document][ann.id] = ann
+        for key, record in self._records(tables, DOCUMENTS):
+            try:
+                doc = Document.from_dict(record)
+            except (TypeError, ValueError) as err:
+                raise DatabaseError(f"{self.path}: record {key} of table 'documents' is damaged: {err}") from err
+            self._keys[DOCUMENTS].seen(doc.id, key)
+            self._documents[doc.id] = doc
+
+    def _records(self, tables: dict[str, Any], name: str) -> Iterable[tuple[str, dict[str, Any]]]:
+        table = tables.get(name, {})
+        for key, record in table.items():
+            if not isinstance(record, dict):
+                raise DatabaseError(f"{self.path}: record {key} of table '{name}' is not an object")
+            yield key, record
+
+    def _save(self, changes: list[Change]) -> None:
+        self.storage.append(changes)
+
+    # -- documents ----------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        return list(self._documents.values())
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._documents.get(doc_id)
+
+    def register_document(self, doc_id: str, *, path: str, title: str, words: int = 0) -> Document:
+        """Remember a document's path and title; written only when something changed."""
+        old = self._documents.get(doc_id)
+        doc = replace(old, path=path, title=title, words=words) if old else Document(doc_id, path, title, words)
+        if doc != old:
+            self._put_document(doc)
+        return doc
+
+    def register_documents(self, docs: Iterable[tuple[str, str, str, int]]) -> None:
+        """``register_document`` for many (id, path, title, words) at once, in one journal line."""
+        changes: list[Change] = []
+        for doc_id, path, title, words in docs:
+            old = self._documents.get(doc_id)
+            doc = replace(old, path=path, title=title, words=words) if old else Document(doc_id, path, title, words)
+            if doc != old:
+                self._documents[doc.id] = doc
+                changes.append(self._keys[DOCUMENTS].put(doc.id, doc.to_dict()))
+        if changes and not self.read_only:
+            self._save(changes)
+
+    def set_status(self, doc_id: str, status: str) -> Document:
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of: {', '.join(STATUSES)}")
+        return self._put_document(replace(self._document_or_new(doc_id), status=status))
+
+    def set_position(self, doc_id: str, position: int) -> Document:
+        return self._put_document(replace(self._document_or_new(doc_id), position=max(0, position), last_opened=utc_now()))
+
+    def last_opened(self, among: Iterable[str] | None = None) -> Document | None:
+        """The document read most recently (of ``among``, when given)."""
+        docs = self._documents.values() if among is None else [d for i in among if (d := self._documents.get(i))]
+        opened = [d for d in docs if d.last_opened]
+        return max(opened, key=lambda d: d.last_opened, default=None)
+
+    def _document_or_new(self, doc_id: str) -> Document:
+        return self._documents.get(doc_id) or Document(doc_id)
+
+    def _put_document(self, doc: Document) -> Document:
+        self._save([self._keys[DOCUMENTS].put(doc.id, doc.to_dict())])
+        self._documents[doc.id] = doc
+        return doc
+
+    # -- annotations: reading -----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._annotations)
+
+    def get(self, ann_id: str) -> Annotation | None:
+        return self._annotations.get(ann_id)
+
+    def annotations(
+        self,
+        *,
+        document: str | None = None,
+        tags: Iterable[str] | None = None,
+        annotator: str | None = None,
+    ) -> list[Annotation]:
+        """Annotations matching every filter given, in document then text order."""
+        pool = self._by_document.get(document, {}).values() if document is not None else self._annotations.values()
+        wanted = set(tags) if tags else None
+        found = [
+            a for a in pool if (wanted is None or a.tag in wanted) and (annotator is None or a.annotator == annotator)
+        ]
+        found.sort(key=lambda a: (a.document, a.start, a.end, a.created))
+        return found
+
+    def deleted(self) -> list[Annotation]:
+        return sorted(self._trash.values(), key=lambda a: a.modified)
+
+    def counts_by_tag(self, document: str | None = None) -> Counter[str]:
+        pool = self._by_document.get(document, {}).values() if document is not None else self._annotations.values()
+        return Counter(a.tag for a in pool)
+
+    def counts_by_document(self) -> dict[str, Counter[str]]:
+        return {doc: Counter(a.tag for a in anns.values()) for doc, anns in self._by_document.items() if anns}
+
+    def counts_by_annotator(self) -> Counter[str]:
+        return Counter(a.annotator for a in self._annotations.values())
+
+    # -- annotations: changing ----------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        document: str,
+        tag: str,
+        selector: Selector,
+        raw_start: int | None = None,
+        raw_end: int | None = None,
+        note: str = "",
+        annotator: str = "",
+    ) -> Annotation:
+        ann = Annotation.create(
+            document=document,
+            tag=tag,
+            selector=selector,
+            raw_start=raw_start,
+            raw_end=raw_end,
+            note=note,
+            annotator=annotator,
+        )
+        self.put(ann)
+        return ann
+
+    def put(self, ann: Annotation) -> Annotation:
+        """Store ``ann`` as it is (new, changed, or restored by undo)."""
+        ann.validate()
+        changes = [self._keys[ANNOTATIONS].put(ann.id, ann.to_dict())]
+        if ann.id in self._trash:
+            changes.append(self._keys[TRASH].delete(ann.id))
+        self._save(changes)
+        if self._trash.pop(ann.id, None) is not None:
+            self._keys[TRASH].forget(ann.id)
+        self._index(ann)
+        return ann
+
+    def retag(self, ann_id: str, tag: str) -> Annotation:
+        return self.put(self._require(ann_id).changed(tag=tag))
+
+    def set_note(self, ann_id: str, note: str) -> Annotation:
+        return self.put(self._require(ann_id).changed(note=note))
+
+    def move(self, ann_id: str, selector: Selector, raw_start: int, raw_end: int) -> Annotation:
+        """Give an annotation new boundaries; id, tag and note stay."""
+        return self.put(
+            self._require(ann_id).changed(
+                text=selector.exact,
+                start=selector.start,
+                end=selector.end,
+                prefix=selector.prefix,
+                suffix=selector.suffix,
+                raw_start=raw_start,
+                raw_end=raw_end,
+                orphan=False,
+            )
+        )
+
+    def delete(self, ann_id: str) -> Annotation:
+        """Remove an annotation; it is kept in the trash table so the delete can be undone."""
+        ann = self._require(ann_id)
+        self._save([self._keys[ANNOTATIONS].delete(ann_id), self._keys[TRASH].put(ann_id, ann.to_dict())])
+        self._keys[ANNOTATIONS].forget(ann_id)
+        del self._annotations[ann_id]
+        self._by_document[ann.document].pop(ann_id, None)
+        self._trash[ann_id] = ann
+        return ann
+
+    def merge(self, incoming: Iterable[Annotation], documents: Iterable[Document] = ()) -> ImportResult:
+        """Add annotations (and documents) from elsewhere, all in one durable step.
+
+        An id already here with the same content is left alone; with different
+        content the newer ``modified`` wins. So merging the same data twice adds
+        nothing the second time.
+        """
+        changes: list[Change] = []
+        added = updated = unchanged = new_docs = 0
+        staged: dict[str, Annotation] = {}
+        for ann in incoming:
+            ann.validate()
+            old = staged.get(ann.id) or self._annotations.get(ann.id)
+            if old == ann:
+                unchanged += 1
+                continue
+            if old is not None and not _newer(ann, old):
+                unchanged += 1
+                continue
+            if old is None:
+                added += 1
+            else:
+                updated += 1
+            staged[ann.id] = ann
+        for ann in staged.values():
+            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann.to_dict()))
+            if ann.id in self._trash:
+                changes.append(self._keys[TRASH].delete(ann.id))
+        staged_docs: dict[str, Document] = {}
+        for doc in documents:
+            if doc.id not in self._documents and doc.id not in staged_docs:
+                staged_docs[doc.id] = doc
+                changes.append(self._keys[DOCUMENTS].put(doc.id, doc.to_dict()))
+                new_docs += 1
+        try:
+            self._save(changes)
+        except BaseException:
+            # Nothing was written: forget the keys handed out for this batch.
+            for ann in staged.values():
+                if ann.id not in self._annotations:
+                    self._keys[ANNOTATIONS].keys.pop(ann.id, None)
+            for doc_id in staged_docs:
+                self._keys[DOCUMENTS].keys.pop(doc_id, None)
+            raise
+        for ann in staged.values():
+            if self._trash.pop(ann.id, None) is not None:
+                self._keys[TRASH].forget(ann.id)
+            self._index(ann)
+        self._documents.update(staged_docs)
+        return ImportResult(added, updated, unchanged, new_docs)
+
+    def _require(self, ann_id: str) -> Annotation:
+        ann = self._annotations.get(ann_id)
+        if ann is None:
+            raise KeyError(f"no annotation with id {ann_id}")
+        return ann
+
+    def _index(self, ann: Annotation) -> None:
+        old = self._annotations.get(ann.id)
+        if old is not None and old.document != ann.document:
+            self._by_document[old.document].pop(ann.id, None)
+        self._annotations[ann.id] = ann
+        self._by_document[ann.document][ann.id] = ann

@@ -1,0 +1,408 @@
+"""Raw page text → the article: title, body paragraphs and section headings.
+
+The input is the text of a scraped page, one block per line. Each line is
+judged on its own features — length, sentence punctuation, share of
+function words, list bullets, links, and a few phrases that only page
+furniture uses (share/follow labels, read-time trailers, credits, appeals) —
+as jusText does for HTML paragraphs, then re-judged from its neighbours:
+short lines between body paragraphs are kept as headings, lines after the
+article has clearly ended (a run of link lists and furniture) are dropped.
+No rule names a site, a person or a document.
+
+The result keeps a map from cleaned offsets to raw offsets (``to_raw``), so a
+passage can always point into the original file, and ``dropped`` says which
+raw lines were removed and why.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Function words of the languages scraped news comes in. A body paragraph is
+# full of them; menus, credits and link lists are not.
+_STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "said", "says", "one", "two", "de", "la", "le", "les", "des", "du", "un", "une", "et", "est", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "ce", "cette", "il", "elle", "ils", "ne", "se", "sont", "avec", "par", "plus", "mais", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "den", "von", "mit", "sich", "des", "auf", "für", "im", "dem", "auch", "es", "an", "als", "nach", "wie", "aus", "bei", "wird", "sind", "el", "los", "las", "del", "por", "con", "una", "para", "como", "pero", "sus", "más", "este", "esta", "fue", "han", "muy", "sin", "sobre", "también", "o", "os", "as", "um", "uma", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "ao", "à", "é", "são", "foi", "ser", "não", "mais", "mas", "como", "seu", "sua", "pelo", "pela", "já", "il", "lo", "gli", "di", "che", "è", "per", "non", "sono", "una", "nel", "nella", "alla", "anche", "come", "più", "ma", "si", "и", "в", "не", "на", "что", "с", "по", "как", "это", "он", "она", "они", "к", "а", "из", "у", "за", "о", "от", "то", "же", "для", "все", "так", "его", "но", "было", "бы", "же", "или", "если", "уже", "yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "pada", "adalah", "dalam", "tidak", "akan", "juga", "atau", "oleh", "ada", "het", "een", "van", "en", "niet", "zijn", "op", "te", "dat", "voor", "met", "aan", "er", "maar", "om", "ook", "als", "bij"]
+)
+
+_SENTENCE_END = re.compile(r"[.!?…:;。！？\"”’»)\]]\s*$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[*+•·‣◦▪▸►\-–—o]\s+|\d{1,2}[.)]\s+)")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+# Phrases that in a short line mark page furniture, whatever the site.
+_FURNITURE = re.compile(
+    r"""^(?:
+        (?:share|tweet|email|print|follow|like|subscribe|sign\s?(?:up|in)|log\s?in|register|comments?|reply|
+           advertisement|advertising|sponsored|related(?:\s+\w+)?|recommended(?:\s+\w+)?|read\s+(?:more|also|next|at\b.*)|
+           more\s+(?:from|on|stories|news|top\s+reads\b.*)|top\s+(?:reads|stories|articles)|latest(?:\s+\w+)?|
+           popular(?:\s+\w+)?|trending(?:\s+\w+)?|most\s+(?:read|popular|viewed)|see\s+also|you\s+may\s+also\s+like.*|
+           search|menu|home|skip\s+to\s+.*|back\s+to\s+top|newsletter|tags?|topics?|categories|filed\s+under.*|
+           article\s+information|author\s+information|about\s+the\s+author|story\s+stream|recent\s+articles|briefly|
+           photo|image|video|watch|listen|loading|close|open|next|previous|view\s+comments|show\s+comments)
+        [\s:.!…|»›>-]*$
+      | (?:photo|image|picture|credit|source|illustration|foto|фото)s?\s*(?:credit)?\s*[:：].{0,80}$
+      | \(?(?:photo|image|source|credit)s?\s*[:：].{0,80}\)?$
+      | (?:unable\s+to\s+calculate\s+)?read(?:ing)?\s+time.*$|\d+\s*min(?:ute)?s?\s+read.*$
+      | (?:copyright|©|\(c\)).{0,150}$|all\s+rights\s+reserved.*$
+      | (?:views|rating|reviews|votes?|likes|shares|last\s+updated|updated|published|posted|birthday|address|phone|job|hobby|name|author|email|website)\s*:.{0,200}$
+      | читать\s+на\s+\w+\s*$|read\s+in\s+\w+\s*$|leer\s+en\s+\w+\s*$|lire\s+en\s+\w+\s*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Appeals to the reader: comments, donations, subscriptions. They are written
+# in full sentences, so they are caught by what they ask for.
+_APPEAL = re.compile(
+    r"""(?:share\s+your\s+(?:thoughts|views|opinion)|let\s+us\s+know\s+(?:what|in)|in\s+the\s+comments|leave\s+a\s+comment|
+         what\s+do\s+you\s+think\?|join\s+the\s+(?:conversation|discussion)|
+         (?:please\s+)?(?:donate|make\s+a\s+donation|support\s+(?:us|our\s+(?:work|journalism))|become\s+a\s+(?:member|patron|supporter|subscriber))|
+         subscribe\s+(?:to|now|today)|sign\s+up\s+(?:for|to)\s+(?:our|the)\s+\w*\s*newsletter|
+         (?:this|the)\s+(?:article|story)\s+(?:was\s+)?(?:originally\s+)?(?:published|appeared)\s+(?:on|in|at)|
+         click\s+here|cookies?\s+(?:policy|settings)|we\s+use\s+cookies|terms\s+of\s+(?:use|service)|privacy\s+policy)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh|автор|текст)\s+[\w.'’-]+(?:\s+[\w.'’()/:-]+){0,8}$", re.IGNORECASE)
+_COMMENT_HEAD = re.compile(
+    r"(?:\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$)|^\d+\s+(?:comments?|comentários|responses|replies|kommentare|комментари\w*)\b",
+    re.IGNORECASE,
+)
+_LINK_LIST_HEAD = re.compile(
+    r"^(?:read\s+also|read\s+more|see\s+also|related\b.*|more\b.*|top\s+reads|top\s+stories|recommended\b.*|"
+    r"you\s+may\s+also\s+like.*|most\s+(?:read|popular)\b.*|latest\b.*|popular\b.*|trending\b.*|further\s+reading)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One raw line and what the cleaner thinks of it."""
+
+    number: int  # 0-based line number in the raw text
+    start: int  # offset of the line's first character in the raw text
+    text: str  # without the newline
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedLines:
+    """A run of raw lines removed, and why (``first``/``last`` are 0-based line numbers)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass
+class Cleaned:
+    """The cleaned text, where each of its characters came from, and what was dropped."""
+
+    raw: str
+    text: str
+    # Each kept piece: (cleaned offset, raw offset, length). Sorted by both offsets.
+    pieces: list[tuple[int, int, int]] = field(default_factory=list)
+    dropped: list[DroppedLines] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [p[0] for p in self.pieces]
+
+    def to_raw(self, i: int) -> int:
+        """The raw offset of cleaned offset ``i`` (``len(text)`` maps past the last kept character)."""
+        if not 0 <= i <= len(self.text):
+            raise IndexError(f"offset {i} is outside the cleaned text (0..{len(self.text)})")
+        if not self.pieces:
+            return 0
+        k = bisect.bisect_right(self._starts, i) - 1
+        if k < 0:
+            return self.pieces[0][1]
+        c, r, n = self.pieces[k]
+        if i < c + n:
+            return r + (i - c)
+        # A separator the cleaner inserted (blank line between kept blocks), or the end.
+        if k + 1 < len(self.pieces):
+            return self.pieces[k + 1][1]
+        return r + n
+
+    def to_raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """A half-open cleaned span as a half-open raw span."""
+        if end <= start:
+            raw = self.to_raw(start)
+            return raw, raw
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+    def to_clean(self, raw_offset: int) -> int | None:
+        """The cleaned offset of a raw offset, or None if that character was dropped."""
+        for c, r, n in self.pieces:
+            if r <= raw_offset < r + n:
+                return c + (raw_offset - r)
+        return None
+
+    def kept_lines(self) -> set[int]:
+        """Raw line numbers that reached the cleaned text."""
+        dropped = set()
+        for d in self.dropped:
+            dropped.update(range(d.first, d.last + 1))
+        total = self.raw.count("\n") + 1
+        return set(range(total)) - dropped
+
+
+# -- line features ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Judged:
+    line: Line
+    stripped: str
+    words: int
+    stop_ratio: float
+    kind: str = "short"  # good, near, short, bad, blank
+    reason: str = ""
+
+
+def _split_lines(raw: str) -> list[Line]:
+    lines = []
+    pos = 0
+    for number, text in enumerate(raw.split("\n")):
+        lines.append(Line(number, pos, text))
+        pos += len(text) + 1
+    return lines
+
+
+def _judge(line: Line, use_stopwords: bool) -> _Judged:
+    stripped = line.text.strip()
+    if not stripped:
+        return _Judged(line, "", 0, 0.0, "blank")
+    tokens = _WORD.findall(stripped.lower())
+    cjk = len(_CJK.findall(stripped))
+    words = len(tokens) + cjk // 2
+    stops = sum(1 for t in tokens if t in _STOPWORDS)
+    stop_ratio = stops / len(tokens) if tokens else 0.0
+    judged = _Judged(line, stripped, words, stop_ratio)
+    url_chars = sum(len(m) for m in _URL.findall(stripped))
+    letters = sum(ch.isalpha() for ch in stripped)
+    sentence_end = bool(_SENTENCE_END.search(stripped))
+    bullet = bool(_BULLET.match(line.text))
+
+    if letters == 0:
+        judged.kind, judged.reason = "bad", "punctuation only"
+    elif _FURNITURE.match(stripped):
+        judged.kind, judged.reason = "bad", "page furniture"
+    elif url_chars > 0.4 * len(stripped):
+        judged.kind, judged.reason = "bad", "link"
+    elif _COMMENT_HEAD.search(stripped) and words < 30:
+        judged.kind, judged.reason = "bad", "comment"
+    elif (appeal := _APPEAL.search(stripped)) and (
+        words < 60 or appeal.start() < 30 or appeal.end() > len(stripped) - 60
+    ):
+        judged.kind, judged.reason = "bad", "appeal to the reader"
+    elif bullet and not sentence_end and words < 25:
+        judged.kind, judged.reason = "bad", "link list"
+    elif stripped.count(",") >= 5 and stop_ratio < 0.08 and use_stopwords:
+        judged.kind, judged.reason = "bad", "keyword list"
+    elif _BYLINE.match(stripped):
+        judged.kind, judged.reason = "bad", "byline"
+    else:
+        long_enough = len(stripped) >= 110 or words >= 18 or (cjk >= 40)
+        medium = len(stripped) >= 50 or words >= 8 or cjk >= 15
+        wordy = not use_stopwords or stop_ratio >= 0.18 or cjk >= 15
+        if long_enough and wordy and (sentence_end or words >= 30):
+            judged.kind = "good"
+        elif (medium and wordy and sentence_end) or long_enough:
+            judged.kind = "near"
+        else:
+            judged.kind, judged.reason = "short", "short line"
+    return judged
+
+
+def _page_uses_stopwords(raw: str) -> bool:
+    tokens = _WORD.findall(raw.lower()[:200_000])
+    if not tokens:
+        return False
+    return sum(1 for t in tokens if t in _STOPWORDS) / len(tokens) >= 0.05
+
+
+# -- context ---------------------------------------------------------------------------------
+
+
+def _classify(lines: list[_Judged]) -> None:
+    """Re-judge lines from their neighbours (jusText's context pass, for plain text)."""
+    content = [j for j in lines if j.kind != "blank"]
+    if not content:
+        return
+    goods = [i for i, j in enumerate(content) if j.kind == "good"]
+    if not goods:
+        # No clear body: keep the wordy lines, so a short text is not emptied.
+        for j in content:
+            if j.kind in ("near", "short") and j.words >= 4:
+                j.kind = "good"
+        return
+
+    # Near-good lines next to body text are body text.
+    changed = True
+    while changed:
+        changed = False
+        for i, j in enumerate(content):
+            if j.kind != "near":
+                continue
+            prev = content[i - 1].kind if i > 0 else "bad"
+            nxt = content[i + 1].kind if i + 1 < len(content) else "bad"
+            if "good" in (prev, nxt):
+                j.kind = "good"
+                changed = True
+
+    # Short lines between body paragraphs are section headings (or short paragraphs).
+    for i, j in enumerate(content):
+        if j.kind not in ("short", "near"):
+            continue
+        before = _nearest(content, i, -1)
+        after = _nearest(content, i, +1)
+        if before == "good" and after == "good" and j.words <= 20 and j.kind == "short":
+            j.kind, j.reason = "heading", ""
+        elif j.kind == "near":
+            j.reason = "not part of the article"
+
+    _cut_comments(content)
+    _cut_after_end(content)
+
+
+def _cut_comments(content: list[_Judged]) -> None:
+    """Readers' comments follow the article: from the first comment header on, nothing is body."""
+    first_body = next((i for i, j in enumerate(content) if j.kind == "good"), None)
+    if first_body is None:
+        return
+    start = next((i for i in range(first_body, len(content)) if content[i].reason == "comment"), None)
+    if start is None:
+        return
+    for j in content[start:]:
+        if j.kind != "bad":
+            j.kind, j.reason = "bad", "comment"
+
+
+def _nearest(content: list[_Judged], i: int, step: int) -> str:
+    """The kind of the nearest non-short line in direction ``step`` (within 2 lines)."""
+    k = i + step
+    seen = 0
+    while 0 <= k < len(content) and seen < 2:
+        kind = content[k].kind
+        if kind in ("good", "bad", "near"):
+            return kind
+        k += step
+        seen += 1
+    return "edge" if not 0 <= k < len(content) else "short"
+
+
+def _cut_after_end(content: list[_Judged]) -> None:
+    """Once the article has ended — a link list, or a long run of furniture — nothing after it is body."""
+    good_idx = [i for i, j in enumerate(content) if j.kind in ("good", "heading")]
+    if not good_idx:
+        return
+    body_words = sum(content[i].words for i in good_idx)
+    # Find the largest block of body text; blocks are separated by runs of non-body lines.
+    blocks: list[list[int]] = []
+    for i in good_idx:
+        if blocks and _gap_is_small(content, blocks[-1][-1], i):
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    main = max(blocks, key=lambda b: sum(content[i].words for i in b))
+    main_words = sum(content[i].words for i in main)
+    for block in blocks:
+        if block is main:
+            continue
+        words = sum(content[i].words for i in block)
+        # A far-away block is kept only if it is substantial next to the main one.
+        if words < 0.25 * main_words or words < 0.1 * body_words:
+            for i in block:
+                content[i].kind, content[i].reason = "bad", "outside the article"
+
+
+def _gap_is_small(content: list[_Judged], a: int, b: int) -> bool:
+    between = content[a + 1 : b]
+    if any(j.kind == "bad" and _LINK_LIST_HEAD.match(j.stripped) for j in between):
+        return False
+    bad = [j for j in between if j.kind == "bad"]
+    return len(between) <= 4 and len(bad) <= 2
+
+
+# -- title ---------------------------------------------------------------------------------------
+
+
+def _title_like(j: _Judged) -> bool:
+    return (
+        j.kind in ("short", "near", "heading")
+        and 3 <= j.words <= 30
+        and not _BULLET.match(j.line.text)
+        and not _FURNITURE.match(j.stripped)
+        and not _BYLINE.match(j.stripped)
+        and not j.stripped.endswith((".", ",", ":"))
+        and sum(ch.isdigit() for ch in j.stripped) < len(j.stripped) * 0.3
+    )
+
+
+def _choose_title(judged: list[_Judged]) -> _Judged | None:
+    """The first title-like line before the body; its repeats are dropped."""
+    first_body = next((k for k, j in enumerate(judged) if j.kind == "good"), len(judged))
+    for j in judged[:first_body]:
+        if _title_like(j):
+            return j
+    return None
+
+
+# -- assembling ---------------------------------------------------------------------------------
+
+
+def clean(raw: str) -> Cleaned:
+    """Clean a page's text. ``raw`` uses ``\\n`` line ends (the corpus normalises them)."""
+    lines = _split_lines(raw)
+    use_stopwords = _page_uses_stopwords(raw)
+    judged = [_judge(line, use_stopwords) for line in lines]
+    _classify(judged)
+    title = _choose_title(judged)
+    if title is not None:
+        title.kind, title.reason = "title", ""
+        for j in judged:
+            if j is not title and j.stripped == title.stripped and j.kind != "blank":
+                j.kind, j.reason = "bad", "repeated title"
+
+    keep = [j for j in judged if j.kind in ("good", "heading", "title")]
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    pos = 0
+    for j in keep:
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        lead = len(j.line.text) - len(j.line.text.lstrip())
+        pieces.append((pos, j.line.start + lead, len(j.stripped)))
+        parts.append(j.stripped)
+        pos += len(j.stripped)
+    text = "".join(parts)
+
+    kept_numbers = {j.line.number for j in keep}
+    dropped = _dropped_runs(judged, kept_numbers)
+    return Cleaned(raw=raw, text=text, pieces=pieces, dropped=dropped)
+
+
+def _dropped_runs(judged: Iterable[_Judged], kept: set[int]) -> list[DroppedLines]:
+    runs: list[DroppedLines] = []
+    for j in judged:
+        if j.line.number in kept or j.kind == "blank":
+            continue
+        reason = j.reason or "not part of the article"
+        end = j.line.start + len(j.line.text)
+        last = runs[-1] if runs else None
+        if last and last.reason == reason and last.last == j.line.number - 1:
+            runs[-1] = DroppedLines(last.first, j.line.number, last.start, end, reason)
+        else:
+            runs.append(DroppedLines(j.line.number, j.line.number, j.line.start, end, reason))
+    return runs
+
+
+def clean_text(raw: str) -> str:
+    """Just the cleaned text, for scripts and the cleanbench scorer."""
+    return clean(raw.replace("\r\n", "\n").replace("\r", "\n")).text

@@ -1,0 +1,365 @@
+"""The ``margin`` command.
+
+``margin [PATH ...]`` opens the reader; the subcommands work on the database
+without starting Textual (it is imported only when the reader opens, so
+``margin --help`` and ``margin export`` start fast). Global options (``--db``,
+``--annotator``, ``--tags``, ``--config``) are accepted before or after the
+subcommand and after paths. A user error prints one line and exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from annotations import __version__, formats
+from annotations.errors import MarginError
+from annotations.model import STATUSES, Tagset
+from annotations.storage import write_atomic
+from annotations.store import AnnotationStore
+from annotations.transfer import Selection, export, import_bytes
+
+from .config import Config, default_db_path, load_config, login_name
+
+DEFAULT_MAX_MB = 50.0
+VALUE_OPTIONS = ("--db", "--annotator", "--tags", "--config")
+
+
+class UserError(click.ClickException):
+    """One line on stderr, exit status 1, no traceback."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"margin: {self.format_message()}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+@dataclass
+class Settings:
+    """What the global options resolved to for this run."""
+
+    db: Path
+    annotator: str
+    tagset: Tagset
+    config: Config
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[f"margin.{name}"] = value
+        return value
+
+    return callback
+
+
+def global_options(f: Callable[..., Any] | None = None, *, skip: tuple[str, ...] = ()) -> Any:
+    """The options every command takes, wherever they stand on the line."""
+    if f is None:
+        return lambda g: global_options(g, skip=skip)
+    options = [
+        click.option("--db", type=click.Path(path_type=Path), expose_value=False, callback=_remember("db"),
+                     help="Database file (default: $MARGIN_DB, else the user data folder)."),
+        click.option("--annotator", expose_value=False, callback=_remember("annotator"),
+                     help="Name stored with new annotations (default: config, else the login name)."),
+        click.option("--tags", expose_value=False, callback=_remember("tags"),
+                     help="Comma-separated tags for this run, e.g. claim,source,prediction,quote."),
+        click.option("--config", "config_path", type=click.Path(path_type=Path), expose_value=False,
+                     callback=_remember("config"), help="Config file (default: $MARGIN_CONFIG, else the user config folder)."),
+    ]
+    names = ("db", "annotator", "tags", "config")
+    for name, option in reversed(list(zip(names, options, strict=False))):
+        if name not in skip:
+            f = option(f)
+    return f
+
+
+def settings(ctx: click.Context) -> Settings:
+    meta = ctx.meta
+    config = load_config(meta.get("margin.config"))
+    for warning in config.warnings:
+        click.echo(f"margin: {warning}", err=True)
+    db = meta.get("margin.db") or os.environ.get("MARGIN_DB") or default_db_path()
+    annotator = meta.get("margin.annotator") or config.annotator or login_name()
+    tagset = config.tagset
+    if meta.get("margin.tags"):
+        tagset = tagset.with_names(meta["margin.tags"].split(","))
+        if not len(tagset):
+            fail("--tags names no tag")
+    return Settings(Path(db).expanduser(), annotator, tagset, config)
+
+
+def open_store(ctx: click.Context, *, write: bool) -> AnnotationStore:
+    """Open the database; a command that writes refuses to run on a locked one."""
+    path = settings(ctx).db
+    if not write and not path.exists():
+        fail(f"no database at {path} yet: tag something first, or pass --db")
+    store = AnnotationStore(path, read_only=not write)
+    if write and store.read_only:
+        store.close()
+        fail(f"{path} is {store.held_by}; close that margin first (nothing was changed)")
+    ctx.call_on_close(store.close)
+    return store
+
+
+class MarginGroup(click.Group):
+    """A group whose default command is ``open``: ``margin seeds/`` means ``margin open seeds/``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = list(args)
+        wants_help = any(a in ("--help", "-h", "--version") for a in args)
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                break
+            if arg in VALUE_OPTIONS:
+                i += 2
+                continue
+            if arg.startswith("-"):
+                i += 1
+                continue
+            if arg not in self.commands:
+                args.insert(i, "open")
+            break
+        else:
+            if not wants_help:
+                args.append("open")
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MarginError as err:
+            raise UserError(str(err)) from None
+        except KeyError as err:  # unknown format names and the like carry their message
+            raise UserError(str(err.args[0]) if err.args else "not found") from None
+
+
+@click.group(cls=MarginGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="margin")
+@global_options
+def cli() -> None:
+    """margin: read scraped articles, tag passages, export them as JSON.
+
+    With no command, or with paths, opens the reader (default: the bundled seeds).
+    """
+
+
+# -- the reader ---------------------------------------------------------------------------
+
+
+def _max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--max-size", type=float, default=DEFAULT_MAX_MB, show_default=True, metavar="MB",
+                        help="Skip files larger than this many megabytes.")(f)
+
+
+@cli.command("open")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_max_size_option
+@global_options
+@click.pass_context
+def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float) -> None:
+    """Open the reader on PATHS (files or folders; default: the bundled seeds)."""
+    from .corpus import load_corpus
+
+    conf = settings(ctx)
+    corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024))
+    if not corpus.documents:
+        for skipped in corpus.skipped:
+            click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
+        fail("no documents to open")
+    store = AnnotationStore(conf.db)
+    try:
+        from .app import MarginApp  # Textual is imported only here
+
+        MarginApp(corpus=corpus, store=store, annotator=conf.annotator, config=conf.config, tagset=conf.tagset).run()
+    finally:
+        store.close()
+
+
+# -- documents ----------------------------------------------------------------------------
+
+
+@cli.command("list")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+@_max_size_option
+@global_options
+@click.pass_context
+def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: float) -> None:
+    """List documents: title, words, annotations per tag, status."""
+    from .corpus import load_corpus
+    from .listing import print_documents
+
+    conf = settings(ctx)
+    corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024))
+    for skipped in corpus.skipped:
+        click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
+    store = AnnotationStore(conf.db, read_only=True) if conf.db.exists() else None
+    try:
+        print_documents(corpus, store, conf.tagset, as_json=as_json)
+    finally:
+        if store is not None:
+            store.close()
+
+
+@cli.command("clean")
+@click.argument("file", type=str)
+@click.option("--show-dropped", is_flag=True, help="Also print the dropped lines, dimmed, with the reason for each.")
+@_max_size_option
+@global_options
+def clean_cmd(file: str, show_dropped: bool, max_size: float) -> None:
+    """Print the cleaned text of FILE (or - for standard input)."""
+    from .cleaning import clean
+    from .corpus import decode_bytes
+    from .listing import print_cleaned
+
+    if file == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            fail(f"{file}: no such file")
+        if path.stat().st_size > max_size * 1024 * 1024:
+            fail(f"{file}: larger than {max_size:g} MB (use --max-size)")
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            fail(f"{file}: {err.strerror}")
+        name = file
+    text, problem = decode_bytes(data)
+    if text is None:
+        fail(f"{name}: {problem}")
+    print_cleaned(clean(text), show_dropped=show_dropped)
+
+
+# -- annotations ----------------------------------------------------------------------------
+
+
+def _format_help() -> str:
+    lines = [f"{name}: {m.DESCRIPTION} (offsets: {m.OFFSET_UNIT})" for name, m in formats.FORMATS.items()]
+    return "Output format. " + "; ".join(lines) + "."
+
+
+@cli.command("export")
+@click.option("--format", "-f", "format_name", default="json", show_default=True,
+              type=click.Choice(list(formats.FORMATS)), help=_format_help())
+@click.option("--tag", "-t", "tags", multiple=True, help="Only passages with this tag (repeat for several).")
+@click.option("--doc", help="Only this document: its path, file name or id.")
+@click.option("--annotator", "only_annotator", help="Only passages by this annotator.")
+@click.option("--out", "-o", default="-", show_default=True, help="File to write, or - for standard output.")
+@global_options(skip=("annotator",))
+@click.pass_context
+def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc: str | None,
+               only_annotator: str | None, out: str) -> None:
+    """Export tagged passages (default: all of them, as margin-export JSON)."""
+    # `--annotator` here filters; the global one (name for new annotations) is not needed by export.
+    store = open_store(ctx, write=False)
+    known = set(settings(ctx).tagset.names) | set(store.counts_by_tag())
+    unknown = [t for t in tags if t not in known]
+    if unknown:
+        fail(f"unknown tag {', '.join(unknown)}; known tags: {', '.join(sorted(known))}")
+    if doc is not None:
+        from annotations.transfer import match_documents
+
+        if not match_documents(store, doc):
+            fail(f"no document {doc!r} in {store.path}")
+    content = export(store, format_name, Selection(tags=tags, document=doc, annotator=only_annotator))
+    if out == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(out)
+    if target.is_dir():
+        fail(f"{out} is a folder; give a file name")
+    try:
+        write_atomic(target, content)
+    except OSError as err:
+        fail(f"cannot write {out}: {err.strerror}")
+    click.echo(f"wrote {out}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=str)
+@click.option("--format", "-f", "format_name", type=click.Choice(formats.importable()),
+              help="Format of FILE (default: detected from its content).")
+@global_options
+@click.pass_context
+def import_cmd(ctx: click.Context, file: str, format_name: str | None) -> None:
+    """Import passages from FILE (or -): all of them, or none if any is malformed."""
+    if file == "-":
+        content = sys.stdin.buffer.read()
+    else:
+        path = Path(file)
+        if not path.is_file():
+            fail(f"{file}: no such file")
+        try:
+            content = path.read_bytes()
+        except OSError as err:
+            fail(f"{file}: {err.strerror}")
+    store = open_store(ctx, write=True)
+    try:
+        name, result = import_bytes(store, content, format_name)
+    except MarginError as err:
+        fail(f"{file}: {err}; nothing was imported")
+    except KeyError as err:
+        fail(f"{file}: {err.args[0]}")
+    click.echo(
+        f"imported {result.added} new passages from {file} ({name}); "
+        f"{result.updated} updated, {result.unchanged} already here"
+    )
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of tables.")
+@global_options
+@click.pass_context
+def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Counts of passages by tag, by document and by annotator."""
+    from .listing import print_stats
+
+    print_stats(open_store(ctx, write=False), as_json=as_json)
+
+
+@cli.command("status")
+@click.argument("doc")
+@click.argument("status", type=click.Choice(STATUSES))
+@global_options
+@click.pass_context
+def status_cmd(ctx: click.Context, doc: str, status: str) -> None:
+    """Set a document's STATUS (new, in progress, done, skipped)."""
+    from annotations.transfer import match_documents
+
+    store = open_store(ctx, write=True)
+    found = match_documents(store, doc)
+    if len(found) != 1:
+        fail(f"{'no' if not found else 'more than one'} document matches {doc!r}")
+    store.set_status(found[0].id, status)
+    click.echo(f"{found[0].path or found[0].id}: {status}")
+
+
+def main() -> None:
+    """Entry point: anything unexpected still ends as one line, not a traceback."""
+    try:
+        cli.main(prog_name="margin")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as err:
+        if os.environ.get("MARGIN_DEBUG"):
+            raise
+        click.echo(f"margin: unexpected error: {type(err).__name__}: {err} (MARGIN_DEBUG=1 shows where)", err=True)
+        sys.exit(1)

@@ -1,0 +1,162 @@
+"""Finding and reading documents: folders, encodings, bad files, ids and titles.
+
+A document is known by the SHA-256 of its raw bytes (so the same article under
+two names is one document) and remembered by its path relative to the corpus
+root. Files that cannot be read as text are skipped with a one-line reason;
+the others still load.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .cleaning import Cleaned, clean
+
+TEXT_SUFFIXES = (".txt", ".md")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def seeds_path() -> Path:
+    """The bundled corpus: ``seeds/`` beside the package in a checkout, or installed with it."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "seeds", here / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "seeds"
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str]:
+    """Decode a file's bytes to text, or say in a few words why it is not text."""
+    if not data.strip():
+        return None, "empty file"
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as err:
+                return None, f"bad {encoding.upper()} at byte {err.start}"
+            return _checked(normalise_newlines(text), encoding)
+    try:
+        return _checked(normalise_newlines(data.decode("utf-8")), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:65536]:
+        return None, "binary file (contains NUL bytes)"
+    best = from_bytes(data[: 4 * 1024 * 1024]).best()
+    if best is None or best.encoding is None:
+        return None, "binary file or unknown encoding"
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None, f"cannot decode as {best.encoding}"
+    return _checked(normalise_newlines(text), best.encoding)
+
+
+def _checked(text: str, encoding: str) -> tuple[str | None, str]:
+    if not text.strip():
+        return None, "empty file (only whitespace)"
+    if "\x00" in text:
+        return None, "binary file (contains NUL characters)"
+    return text, encoding
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(eq=False)
+class SourceDocument:
+    """One readable file of the corpus. The cleaned text is computed on first use."""
+
+    id: str
+    path: str
+    file: Path
+    raw: str
+    encoding: str = "utf-8"
+
+    @cached_property
+    def cleaned(self) -> Cleaned:
+        return clean(self.raw)
+
+    @property
+    def text(self) -> str:
+        return self.cleaned.text
+
+    @cached_property
+    def title(self) -> str:
+        for line in self.text.split("\n", 20)[:20]:
+            if line.strip():
+                return line.strip()[:200]
+        return self.file.name
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Corpus:
+    documents: list[SourceDocument] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def by_id(self, doc_id: str) -> SourceDocument | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+
+def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument | Skipped:
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB ({size / 1024 / 1024:.1f} MB)")
+        data = file.read_bytes()
+    except OSError as err:
+        return Skipped(shown_as, f"unreadable: {err.strerror or err}")
+    text, how = decode_bytes(data)
+    if text is None:
+        return Skipped(shown_as, how)
+    return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how)
+
+
+def _files_of(path: Path) -> list[tuple[Path, str]]:
+    """(file, path shown to the user) for a folder or a file argument."""
+    if path.is_dir():
+        found = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES]
+        return [(p, p.relative_to(path).as_posix()) for p in sorted(found)]
+    return [(path, path.name)]
+
+
+def load_corpus(paths: tuple[Path, ...] | list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+    """Read every document under ``paths`` (default: the bundled seeds)."""
+    corpus = Corpus()
+    seen: set[str] = set()
+    for path in paths or (seeds_path(),):
+        if not path.exists():
+            corpus.skipped.append(Skipped(str(path), "no such file or folder"))
+            continue
+        for file, shown in _files_of(path):
+            found = read_document(file, shown, max_bytes)
+            if isinstance(found, Skipped):
+                corpus.skipped.append(found)
+            elif found.id not in seen:
+                seen.add(found.id)
+                corpus.documents.append(found)
+    return corpus

@@ -1,0 +1,150 @@
+"""What the command line prints: document lists, statistics and cleaned text.
+
+Text from documents is printed through ``safe_text`` so that escape sequences
+in a scraped page can never reach the user's terminal, and Rich markup in a
+page is shown literally.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotations.model import Tagset
+from annotations.store import AnnotationStore
+
+from .cleaning import Cleaned
+from .corpus import Corpus
+
+# C0 controls except tab and newline, DEL, and C1 controls: a terminal acts on these.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with terminal control characters made visible (``\\x1b`` → ``␛``, others → ``�``)."""
+    return _CONTROL.sub(lambda m: "␛" if m.group() == "\x1b" else "\N{REPLACEMENT CHARACTER}", text)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _write_json(data: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagset, *, as_json: bool) -> None:
+    rows = []
+    for doc in corpus.documents:
+        counts: Counter[str] = store.counts_by_tag(doc.id) if store else Counter()
+        stored = store.document(doc.id) if store else None
+        rows.append(
+            {
+                "id": doc.id,
+                "path": doc.path,
+                "title": doc.title,
+                "words": doc.words,
+                "annotations": {tag: counts.get(tag, 0) for tag in sorted(set(tagset.names) | set(counts))},
+                "status": stored.status if stored else "new",
+            }
+        )
+    if as_json:
+        _write_json(rows)
+        return
+    table = Table(title=f"{len(rows)} documents", title_justify="left")
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("path", overflow="fold", style="dim", ratio=1)
+    table.add_column("words", justify="right")
+    tags = sorted({t for r in rows for t in r["annotations"]}, key=lambda t: (t not in tagset, tagset.names.index(t) if t in tagset else 0, t))
+    for tag in tags:
+        table.add_column(tag, justify="right", style=tagset.colour(tag))
+    table.add_column("status")
+    for r in rows:
+        table.add_row(
+            Text(safe_text(r["title"])),
+            Text(safe_text(r["path"])),
+            f"{r['words']:,}",
+            *[str(r["annotations"].get(t, 0) or "") for t in tags],
+            r["status"],
+        )
+    _console().print(table)
+
+
+def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
+    by_tag = store.counts_by_tag()
+    by_doc = store.counts_by_document()
+    by_annotator = store.counts_by_annotator()
+    orphans = sum(1 for a in store.annotations() if a.orphan)
+    docs = {d.id: d for d in store.documents()}
+    if as_json:
+        _write_json(
+            {
+                "passages": len(store),
+                "orphans": orphans,
+                "by_tag": dict(by_tag.most_common()),
+                "by_annotator": dict(by_annotator.most_common()),
+                "by_document": [
+                    {
+                        "id": doc_id,
+                        "path": docs[doc_id].path if doc_id in docs else "",
+                        "title": docs[doc_id].title if doc_id in docs else "",
+                        "status": docs[doc_id].status if doc_id in docs else "new",
+                        "by_tag": dict(counts.most_common()),
+                    }
+                    for doc_id, counts in sorted(by_doc.items())
+                ],
+            }
+        )
+        return
+    console = _console()
+    console.print(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans) — {store.path}")
+    tags = [t for t, _ in by_tag.most_common()]
+    table = Table(title="by tag", title_justify="left")
+    table.add_column("tag")
+    table.add_column("passages", justify="right")
+    for tag, n in by_tag.most_common():
+        table.add_row(Text(safe_text(tag)), str(n))
+    console.print(table)
+    table = Table(title="by document", title_justify="left")
+    table.add_column("document", overflow="fold")
+    table.add_column("status")
+    for tag in tags:
+        table.add_column(Text(safe_text(tag)), justify="right")
+    for doc_id, counts in sorted(by_doc.items(), key=lambda kv: docs[kv[0]].path if kv[0] in docs else kv[0]):
+        doc = docs.get(doc_id)
+        name = (doc.title or doc.path) if doc else doc_id[:12]
+        table.add_row(Text(safe_text(name)), doc.status if doc else "new", *[str(counts.get(t, 0) or "") for t in tags])
+    console.print(table)
+    table = Table(title="by annotator", title_justify="left")
+    table.add_column("annotator")
+    table.add_column("passages", justify="right")
+    for who, n in by_annotator.most_common():
+        table.add_row(Text(safe_text(who or "(none)")), str(n))
+    console.print(table)
+
+
+def print_cleaned(cleaned: Cleaned, *, show_dropped: bool) -> None:
+    """The cleaned text; with ``show_dropped`` the whole page, dropped lines dimmed with their reason."""
+    if not show_dropped:
+        out = safe_text(cleaned.text)
+        sys.stdout.write(out + ("\n" if out and not out.endswith("\n") else ""))
+        return
+    console = _console()
+    reasons = {}
+    for d in cleaned.dropped:
+        for n in range(d.first, d.last + 1):
+            reasons[n] = d.reason
+    for number, line in enumerate(cleaned.raw.split("\n")):
+        if number in reasons:
+            text = Text(safe_text(line), style="dim")
+            text.append(f"   ← {reasons[number]}", style="dim italic")
+            console.print(text)
+        else:
+            console.print(Text(safe_text(line)))

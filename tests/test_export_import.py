@@ -1,0 +1,120 @@
+"""margin-export JSON and JSONL: valid against the shipped schema, and lossless round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotations import formats
+from annotations.formats import schemas
+from annotations.model import Selector
+from annotations.store import AnnotationStore
+from annotations.transfer import Selection, export, import_bytes
+
+TEXT = "Officials said 👨🏻‍🚒 firemen arrived. 東京 reports: the rain will stop.\r\nשלום e\u0301 done."
+DOC = "c" * 64
+
+
+def export_schema() -> dict:
+    return schemas.load("margin-export")
+
+
+def passage_validator() -> jsonschema.Draft202012Validator:
+    schema = export_schema()
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/passage"})
+
+
+def fill(store: AnnotationStore) -> None:
+    store.register_document(DOC, path="news/a.txt", title="A")
+    store.create(document=DOC, tag="source", selector=Selector.from_span(TEXT, 0, 14), annotator="ana")
+    store.create(document=DOC, tag="claim", selector=Selector.from_span(TEXT, 15, 37), annotator="bo", note="check")
+    store.create(document=DOC, tag="prediction", selector=Selector.from_span(TEXT, 48, 69), annotator="ana")
+
+
+def test_json_export_validates_and_has_the_documented_shape(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        fill(store)
+        data = json.loads(export(store, "json", Selection()))
+    jsonschema.validate(data, export_schema())
+    assert data["format"] == "margin-export" and data["version"] == 1
+    assert data["documents"] == [{"id": DOC, "path": "news/a.txt", "title": "A"}]
+    assert [p["text"] for p in data["passages"]] == [TEXT[0:14], TEXT[15:37], TEXT[48:69]]
+
+
+def test_jsonl_lines_validate(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        fill(store)
+        content = export(store, "jsonl", Selection(tags=("claim", "prediction")))
+    lines = content.decode().splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        passage_validator().validate(json.loads(line))
+
+
+def test_filters(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        fill(store)
+        by_annotator = json.loads(export(store, "json", Selection(annotator="ana")))
+        by_doc = json.loads(export(store, "json", Selection(document="a.txt")))
+        none = json.loads(export(store, "json", Selection(document="zzz.txt")))
+    assert {p["tag"] for p in by_annotator["passages"]} == {"source", "prediction"}
+    assert len(by_doc["passages"]) == 3
+    assert none["passages"] == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_round_trip_into_empty_database(tmp_path: Path, fmt: str) -> None:
+    with AnnotationStore(tmp_path / "a.json") as source:
+        fill(source)
+        content = export(source, fmt, Selection())
+        original = source.annotations()
+    with AnnotationStore(tmp_path / "b.json") as target:
+        name, result = import_bytes(target, content)
+        assert name == fmt
+        assert result.added == 3
+        assert target.annotations() == original
+        # A second import adds nothing.
+        _, again = import_bytes(target, content)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+        assert len(target) == 3
+
+
+def test_malformed_import_names_the_item_and_imports_nothing(db_path: Path) -> None:
+    good = {"id": "x1", "document": DOC, "tag": "claim", "text": "Officials", "start": 0, "end": 9}
+    bad = dict(good, id="x2", start="zero")
+    lines = b"\n".join(json.dumps(p).encode() for p in (good, bad))
+    with AnnotationStore(db_path) as store:
+        with pytest.raises(Exception, match="line 2"):
+            import_bytes(store, lines, "jsonl")
+        assert len(store) == 0
+
+
+texts = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
+        st.sampled_from(["👨🏻‍🚒", "e\u0301", "東京", "שלום", "\r\n", "\n", "🇺🇦", "\u200d", "مرحبا"]),
+    ),
+    min_size=1,
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), text=texts, fmt=st.sampled_from(["json", "jsonl"]))
+def test_any_text_and_span_survive_export_and_import(tmp_path_factory, data, text: str, fmt: str) -> None:
+    folder = tmp_path_factory.mktemp("rt")
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    with AnnotationStore(folder / "a.json") as source:
+        ann = source.create(document=DOC, tag="claim", selector=Selector.from_span(text, start, end), note=text[:5])
+        content = formats.get(fmt).export(formats.ExportBundle([], [ann], "now"))
+    with AnnotationStore(folder / "b.json") as target:
+        import_bytes(target, content, fmt)
+        back = target.get(ann.id)
+    assert back == ann
+    assert back.text == text[back.start : back.end]
