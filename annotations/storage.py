@@ -28,7 +28,6 @@ reads it) and adds:
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import getpass
 import os
 import shutil

@@ -28,3 +28,9 @@ def test_help_and_export_do_not_import_textual() -> None:
         modules = _imported_modules(f"import sys; sys.argv=['margin', *{argv!r}]\nfrom reader.cli import main\ntry: main()\nexcept SystemExit: pass")
         assert "reader.cli" in modules
         assert not any(m == "textual" or m.startswith("textual.") for m in modules), argv
+
+
+def test_code_is_ruff_clean() -> None:
+    ruff = Path(sys.executable).with_name("ruff")
+    proc = subprocess.run([str(ruff), "check", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
