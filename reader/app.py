@@ -1,0 +1,107 @@
+"""The Textual app: a library of documents and a reader for each.
+
+The app holds what every screen shares — the corpus, the store, the tagset,
+the annotator and the session's undo history — and nothing else; the screens
+do the work, and all data goes through ``AnnotationStore``.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from annotations.errors import MarginError
+from annotations.model import DEFAULT_TAGSET, Tagset
+from annotations.store import AnnotationStore
+
+from .config import Config
+from .corpus import Corpus
+from .history import History
+from .screens.dialogs import HelpScreen
+from .screens.document import DocumentScreen
+from .screens.library import LibraryScreen
+
+
+class MarginApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "margin"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        corpus: Corpus,
+        store: AnnotationStore,
+        annotator: str,
+        config: Config | None = None,
+        tagset: Tagset = DEFAULT_TAGSET,
+        resume: bool = True,
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.annotator = annotator
+        self.config = config or Config()
+        self.tagset = tagset
+        self.resume = resume
+        self.history = History(store)
+        self.read_only_message = ""
+        if store.read_only:
+            self.read_only_message = f"read-only — {store.path} is {store.held_by or 'open elsewhere'}"
+        self.sub_title = f"{annotator} · {store.path}"
+
+    def on_mount(self) -> None:
+        if self.config.theme:
+            try:
+                self.theme = self.config.theme
+            except Exception:
+                self.notify(f"unknown theme {self.config.theme!r} in the config; using the default", severity="warning")
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        for warning in self.config.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        if not self.store.read_only:
+            try:
+                self.store.register_documents((d.id, d.path, d.title, d.words) for d in self.corpus.documents)
+            except MarginError as err:
+                self.notify(f"Could not save the document list: {err}", severity="error")
+        self.push_screen(LibraryScreen())
+        if self.corpus.skipped:
+            lines = "\n".join(f"{s.path}: {s.reason}" for s in self.corpus.skipped[:8])
+            more = f"\n… and {len(self.corpus.skipped) - 8} more" if len(self.corpus.skipped) > 8 else ""
+            self.notify(f"Skipped {len(self.corpus.skipped)} files:\n{lines}{more}", severity="warning", timeout=12)
+        if self.read_only_message:
+            self.notify(self.read_only_message, severity="warning", timeout=10)
+        if self.resume:
+            last = self.store.last_opened(among=[d.id for d in self.corpus.documents])
+            if last is not None:
+                self.open_document(last.id)
+
+    def open_document(self, doc_id: str, *, replace: bool = False) -> None:
+        doc = self.corpus.by_id(doc_id)
+        if doc is None:
+            self.notify("That document is no longer in the corpus.", severity="error")
+            return
+        stored = self.store.document(doc_id)
+        screen = DocumentScreen(doc, position=stored.position if stored else 0)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for node in (screen.focused, screen, self):
+            if node is None:
+                continue
+            for key, bindings in node._bindings.key_to_bindings.items():
+                for binding in bindings:
+                    if binding.description and (key, binding.description) not in seen:
+                        seen.add((key, binding.description))
+                        rows.append((binding.key_display or self.get_key_display(binding), binding.description))
+        self.push_screen(HelpScreen(rows, self.tagset))

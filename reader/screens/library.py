@@ -1,0 +1,156 @@
+"""The first screen: every document of the corpus, with its progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from reader.corpus import SourceDocument
+from reader.layout import display_text
+
+
+class LibraryScreen(Screen):
+    AUTO_FOCUS = "#documents"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("o", "sort", "Sort"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    SORTS = ("path", "title", "words", "annotations", "status", "last opened")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter = ""
+        self._sort = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="banner", classes="banner")
+        yield Input(placeholder="filter by title or path…", id="filter")
+        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+        banner = self.query_one("#banner", Static)
+        banner.update(self.app.read_only_message or "")
+        banner.display = bool(self.app.read_only_message)
+        self.refresh_table()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_table()
+
+    def refresh_table(self) -> None:
+        table = self.query_one(DataTable)
+        store = self.app.store
+        tagset = self.app.tagset
+        current = None
+        if table.row_count and table.cursor_row is not None:
+            try:
+                current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            except Exception:
+                current = None
+        table.clear(columns=True)
+        table.add_column("title", key="title")
+        table.add_column("words", key="words")
+        for tag in tagset:
+            table.add_column(Text(tag.name, style=tag.colour), key=f"tag:{tag.name}")
+        table.add_column("status", key="status")
+        table.add_column("last opened", key="last opened")
+        rows = []
+        needle = self._filter.lower()
+        for doc in self.app.corpus.documents:
+            if needle and needle not in doc.title.lower() and needle not in doc.path.lower():
+                continue
+            rows.append(self._row(doc))
+        rows.sort(key=self._sort_key)
+        for doc, cells in rows:
+            table.add_row(*cells, key=doc.id)
+        if current is not None:
+            for index, (doc, _) in enumerate(rows):
+                if doc.id == current:
+                    table.move_cursor(row=index)
+        self.sub_title = f"{len(rows)} of {len(self.app.corpus.documents)} documents · sorted by {self.SORTS[self._sort]}"
+
+    def _row(self, doc: SourceDocument) -> tuple[SourceDocument, list]:
+        store = self.app.store
+        counts = store.counts_by_tag(doc.id)
+        stored = store.document(doc.id)
+        title = display_text(doc.title)
+        cells = [
+            Text(title[:80] + ("…" if len(title) > 80 else "")),
+            Text(f"{doc.words:,}", justify="right"),
+            *[Text(str(counts.get(t.name, 0) or ""), justify="right") for t in self.app.tagset],
+            stored.status if stored else "new",
+            (stored.last_opened[:16].replace("T", " ") if stored and stored.last_opened else ""),
+        ]
+        return doc, cells
+
+    def _sort_key(self, row: tuple[SourceDocument, list]):
+        doc, cells = row
+        store = self.app.store
+        stored = store.document(doc.id)
+        key = self.SORTS[self._sort]
+        if key == "title":
+            return doc.title.lower()
+        if key == "words":
+            return -doc.words
+        if key == "annotations":
+            return -sum(store.counts_by_tag(doc.id).values())
+        if key == "status":
+            return stored.status if stored else "new"
+        if key == "last opened":
+            return "" if not stored else "~" + "".join(chr(0x10FFFF - ord(c)) for c in stored.last_opened)
+        return doc.path
+
+    def action_sort(self) -> None:
+        self._sort = (self._sort + 1) % len(self.SORTS)
+        self.refresh_table()
+        self.notify(f"sorted by {self.SORTS[self._sort]}", timeout=2)
+
+    @on(DataTable.HeaderSelected)
+    def header_sort(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key in self.SORTS:
+            self._sort = self.SORTS.index(key)
+        elif key.startswith("tag:"):
+            self._sort = self.SORTS.index("annotations")
+        self.refresh_table()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.query_one(DataTable).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value
+        self.refresh_table()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_document(str(event.row_key.value))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+            self.app.open_document(str(row_key.value))

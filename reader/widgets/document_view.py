@@ -1,0 +1,361 @@
+"""DocumentView: the cleaned text with a cursor, a selection and coloured passages.
+
+A ``ScrollView`` on Textual's Line API: only the lines in view are rendered,
+from a ``WrappedText`` that wraps paragraphs on demand, so a long document
+opens and scrolls like a short one. The widget knows offsets, not the store:
+it posts messages (cursor moved, tag asked for) and the screen acts on them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.layout import (
+    WrappedText,
+    char_cells,
+    display_text,
+    next_sentence,
+    next_word,
+    previous_sentence,
+    previous_word,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A span to colour: a passage (with its tag colour) or a search match."""
+
+    start: int
+    end: int
+    colour: str
+    key: str = ""  # annotation id, if any
+
+
+def _contrast(colour: str) -> str:
+    """Black or white text, whichever reads better on ``colour`` (#rrggbb)."""
+    try:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    except ValueError:
+        return "black"
+    return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 140 else "white"
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """Read and select text. Keys move the cursor; ``v`` and shift+motion select."""
+
+    BINDINGS = [
+        Binding("up", "move_line(-1)", "Up", show=False),
+        Binding("down", "move_line(1)", "Down", show=False),
+        Binding("left", "move_char(-1)", "Left", show=False),
+        Binding("right", "move_char(1)", "Right", show=False),
+        Binding("shift+up", "move_line(-1, True)", "Select up", show=False),
+        Binding("shift+down", "move_line(1, True)", "Select down", show=False),
+        Binding("shift+left", "move_char(-1, True)", "Select left", show=False),
+        Binding("shift+right", "move_char(1, True)", "Select right", show=False),
+        Binding("w,ctrl+right", "move_word(1)", "Next word", show=False),
+        Binding("b,ctrl+left", "move_word(-1)", "Previous word", show=False),
+        Binding("ctrl+shift+right", "move_word(1, True)", "Select word", show=False),
+        Binding("ctrl+shift+left", "move_word(-1, True)", "Select word back", show=False),
+        Binding("full_stop,right_parenthesis", "move_sentence(1)", "Next sentence", show=False),
+        Binding("comma,left_parenthesis", "move_sentence(-1)", "Previous sentence", show=False),
+        Binding("pageup", "move_page(-1)", "Page up", show=False),
+        Binding("pagedown,space", "move_page(1)", "Page down", show=False),
+        Binding("home", "line_edge(0)", "Line start", show=False),
+        Binding("end", "line_edge(1)", "Line end", show=False),
+        Binding("ctrl+home,g", "document_edge(0)", "Top", show=False),
+        Binding("ctrl+end,G", "document_edge(1)", "Bottom", show=False),
+        Binding("v", "toggle_selection", "Select", id="select"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class CursorMoved(Message):
+        def __init__(self, view: DocumentView, offset: int) -> None:
+            super().__init__()
+            self.view = view
+            self.offset = offset
+
+    class SelectionFixed(Message):
+        """``v`` pressed a second time: the screen may save an adjusted passage."""
+
+        def __init__(self, view: DocumentView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, text: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._text = text
+        self._display = display_text(text)
+        self._wrapped: WrappedText | None = None
+        self.anchor: int | None = None  # selection anchor while selecting
+        self.selecting = False  # True while movement extends the selection
+        self._highlights: list[Highlight] = []
+        self._highlight_starts: list[int] = []
+        self._max_len = 0
+        self._matches: list[tuple[int, int]] = []
+        self._dimmed: list[tuple[int, int]] = []
+        self._mouse_down = False
+        self._goal_column: int | None = None
+
+    # -- content ------------------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str, cursor: int = 0, dimmed: list[tuple[int, int]] | None = None) -> None:
+        self._text = text
+        self._display = display_text(text)
+        self._wrapped = None
+        self._dimmed = dimmed or []
+        self.clear_selection()
+        self._matches = []
+        self._relayout()
+        self.move_to(cursor, center=True)
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        self._highlights = sorted(highlights, key=lambda h: (h.start, -h.end))
+        self._highlight_starts = [h.start for h in self._highlights]
+        self._max_len = max((h.end - h.start for h in self._highlights), default=0)
+        self.refresh()
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        self._matches = matches
+        self.refresh()
+
+    @property
+    def wrapped(self) -> WrappedText:
+        if self._wrapped is None:
+            self._wrapped = WrappedText(self._text, self._text_width())
+        return self._wrapped
+
+    def _text_width(self) -> int:
+        return max(8, self.scrollable_content_region.width - 1)
+
+    def _relayout(self) -> None:
+        self._wrapped = WrappedText(self._text, self._text_width())
+        self.virtual_size = Size(self._text_width(), self._wrapped.line_count)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._wrapped is None or self._wrapped.width != self._text_width():
+            self._relayout()
+            self.scroll_to_cursor()
+
+    # -- selection ----------------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span, half-open, or None."""
+        if self.anchor is None:
+            return None
+        start, end = sorted((self.anchor, self.cursor))
+        end = min(end + 1, len(self._text))
+        return (start, end) if end > start else None
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` and leave it fixed (not extending)."""
+        self.anchor = start
+        self.selecting = False
+        self.move_to(max(start, end - 1))
+
+    def clear_selection(self) -> None:
+        self.anchor = None
+        self.selecting = False
+        self.refresh()
+
+    def action_toggle_selection(self) -> None:
+        if self.anchor is None:
+            self.anchor = self.cursor
+            self.selecting = True
+        elif self.selecting:
+            self.selecting = False
+            self.post_message(self.SelectionFixed(self))
+        else:
+            self.post_message(self.SelectionFixed(self))
+        self.refresh()
+
+    # -- movement -----------------------------------------------------------------------
+
+    def _max_offset(self) -> int:
+        return max(0, len(self._text) - 1)
+
+    def move_to(self, offset: int, *, extend: bool = False, center: bool = False, keep_goal: bool = False) -> None:
+        if extend and self.anchor is None:
+            self.anchor = self.cursor
+            self.selecting = True
+        elif not extend and self.anchor is not None and not self.selecting:
+            pass  # a fixed selection stays until tagged, cleared or clicked away
+        if not keep_goal:
+            self._goal_column = None
+        self.cursor = max(0, min(offset, self._max_offset()))
+        self.scroll_to_cursor(center=center)
+        self.refresh()
+
+    def watch_cursor(self, offset: int) -> None:
+        self.post_message(self.CursorMoved(self, offset))
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        if not self._text:
+            return
+        y = self.wrapped.line_of(self.cursor)
+        height = self.scrollable_content_region.height or 1
+        if center:
+            self.scroll_to(y=max(0, y - height // 3), animate=False)
+        elif y < self.scroll_offset.y:
+            self.scroll_to(y=y, animate=False)
+        elif y >= self.scroll_offset.y + height:
+            self.scroll_to(y=y - height + 1, animate=False)
+
+    def _extend(self, extend: bool) -> bool:
+        return extend or self.selecting
+
+    def action_move_char(self, delta: int, extend: bool = False) -> None:
+        self.move_to(self.cursor + delta, extend=self._extend(extend))
+
+    def action_move_line(self, delta: int, extend: bool = False) -> None:
+        wrapped = self.wrapped
+        if self._goal_column is None:
+            self._goal_column = wrapped.column_of(self.cursor)
+        y = wrapped.line_of(self.cursor) + delta
+        if y < 0 or y >= wrapped.line_count:
+            return
+        self.move_to(wrapped.offset_at(y, self._goal_column), extend=self._extend(extend), keep_goal=True)
+
+    def action_move_word(self, delta: int, extend: bool = False) -> None:
+        target = next_word(self._text, self.cursor) if delta > 0 else previous_word(self._text, self.cursor)
+        self.move_to(target, extend=self._extend(extend))
+
+    def action_move_sentence(self, delta: int) -> None:
+        target = next_sentence(self._text, self.cursor) if delta > 0 else previous_sentence(self._text, self.cursor)
+        self.move_to(target, extend=self.selecting)
+
+    def action_move_page(self, delta: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        wrapped = self.wrapped
+        y = wrapped.line_of(self.cursor)
+        target = max(0, min(wrapped.line_count - 1, y + delta * height))
+        column = wrapped.column_of(self.cursor)
+        self.scroll_to(y=max(0, self.scroll_offset.y + delta * height), animate=False)
+        self.move_to(wrapped.offset_at(target, column), extend=self.selecting)
+
+    def action_line_edge(self, end: int) -> None:
+        vl = self.wrapped.line(self.wrapped.line_of(self.cursor))
+        target = vl.start if not end else max(vl.start, vl.end - 1)
+        self.move_to(target, extend=self.selecting)
+
+    def action_document_edge(self, end: int) -> None:
+        self.move_to(self._max_offset() if end else 0, extend=self.selecting)
+
+    # -- mouse ----------------------------------------------------------------------------
+
+    def _offset_at_event(self, event: events.MouseEvent) -> int:
+        y = event.y + self.scroll_offset.y
+        return self.wrapped.offset_at(y, max(0, event.x + self.scroll_offset.x))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.focus()
+        self._mouse_down = True
+        self.capture_mouse()
+        self.clear_selection()
+        self.move_to(self._offset_at_event(event))
+        self.anchor = self.cursor
+        self.selecting = True
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._mouse_down:
+            self.move_to(self._offset_at_event(event), extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if not self._mouse_down:
+            return
+        self._mouse_down = False
+        self.release_mouse()
+        self.selecting = False
+        if self.anchor == self.cursor:
+            self.clear_selection()  # a click, not a drag
+        self.refresh()
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def _covering(self, start: int, end: int) -> list[Highlight]:
+        """Highlights that overlap ``[start, end)``."""
+        lo = bisect.bisect_left(self._highlight_starts, start - self._max_len)
+        hi = bisect.bisect_left(self._highlight_starts, end)
+        return [h for h in self._highlights[lo:hi] if h.end > start]
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line_no = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._text or line_no >= self.wrapped.line_count:
+            return Strip.blank(width, base)
+        vl = self.wrapped.line(line_no)
+        shown_end = vl.end
+        if shown_end > vl.start and shown_end - 1 < len(self._text) and self._text[shown_end - 1] == "\n":
+            shown_end -= 1
+        covering = self._covering(vl.start, vl.end)
+        selection = self.selection
+        cursor_style = Style(reverse=True, bold=True)
+        select_style = Style(bgcolor="#5f87d7", color="white")
+        match_style = Style(bgcolor="#f6d32d", color="black", underline=True)
+        dim = Style(dim=True, italic=True)
+        segments: list[Segment] = []
+        display = self._display
+        run_style: Style | None = None
+        run_chars: list[str] = []
+
+        def style_at(i: int) -> Style:
+            style = base
+            if self._dimmed and any(a <= i < b for a, b in self._dimmed):
+                style = style + dim
+            hits = [h for h in covering if h.start <= i < h.end]
+            if hits:
+                inner = min(hits, key=lambda h: h.end - h.start)
+                style = style + Style(bgcolor=inner.colour, color=_contrast(inner.colour))
+                if len(hits) > 1:
+                    style = style + Style(underline=True, bold=True)
+            if self._matches and any(a <= i < b for a, b in self._matches):
+                style = style + match_style
+            if selection and selection[0] <= i < selection[1]:
+                style = style + select_style
+            if i == self.cursor and self.has_focus:
+                style = style + cursor_style
+            return style
+
+        for i in range(vl.start, max(shown_end, vl.start)):
+            style = style_at(i)
+            if style != run_style and run_chars:
+                segments.append(Segment("".join(run_chars), run_style))
+                run_chars = []
+            run_style = style
+            run_chars.append(display[i])
+        if run_chars:
+            segments.append(Segment("".join(run_chars), run_style))
+        # The cursor on a paragraph's end (its newline) shows as a block.
+        if vl.end > shown_end and self.cursor == shown_end and self.has_focus:
+            segments.append(Segment(" ", base + cursor_style))
+        strip = Strip(segments)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    @staticmethod
+    def cells(text: str) -> int:
+        return sum(char_cells(ch) for ch in text)
