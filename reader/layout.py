@@ -164,15 +164,17 @@ class WrappedText:
 
 
 def next_word(text: str, offset: int) -> int:
-    m = _WORD.search(text, offset + 1)
-    while m and m.start() <= offset:
-        m = _WORD.search(text, m.end())
-    return m.start() if m else len(text)
+    """The start of the word after the one at ``offset``."""
+    current = _WORD.match(text, offset)
+    m = _WORD.search(text, current.end() if current else offset + 1)
+    return m.start() if m else max(0, len(text) - 1)
 
 
 def previous_word(text: str, offset: int) -> int:
-    starts = [m.start() for m in _WORD.finditer(text, max(0, offset - 400), offset)]
-    return starts[-1] if starts else max(0, offset - 400) if offset > 400 else 0
+    """The start of the word before ``offset`` (or of the word ``offset`` is inside)."""
+    window = max(0, offset - 400)
+    starts = [m.start() for m in _WORD.finditer(text, window, offset) if m.start() < offset]
+    return starts[-1] if starts else window
 
 
 def word_end(text: str, offset: int) -> int:

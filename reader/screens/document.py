@@ -369,7 +369,7 @@ class DocumentScreen(Screen):
                     continue
                 raw_start, raw_end = doc.cleaned.to_raw_span(m.start(), m.end())
                 ann = self._write(
-                    lambda m=m, doc=doc, raw_start=raw_start, raw_end=raw_end: self.store.create(
+                    lambda m=m, doc=doc, text=text, raw_start=raw_start, raw_end=raw_end: self.store.create(
                         document=doc.id, tag=tag, selector=Selector.from_span(text, m.start(), m.end()),
                         raw_start=raw_start, raw_end=raw_end, annotator=self.app.annotator,
                     ),

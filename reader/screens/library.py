@@ -50,7 +50,6 @@ class LibraryScreen(Screen):
 
     def refresh_table(self) -> None:
         table = self.query_one(DataTable)
-        store = self.app.store
         tagset = self.app.tagset
         current = None
         if table.row_count and table.cursor_row is not None:
@@ -95,7 +94,7 @@ class LibraryScreen(Screen):
         return doc, cells
 
     def _sort_key(self, row: tuple[SourceDocument, list]):
-        doc, cells = row
+        doc, _ = row
         store = self.app.store
         stored = store.document(doc.id)
         key = self.SORTS[self._sort]

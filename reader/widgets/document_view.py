@@ -261,8 +261,9 @@ class DocumentView(ScrollView, can_focus=True):
     # -- mouse ----------------------------------------------------------------------------
 
     def _offset_at_event(self, event: events.MouseEvent) -> int:
-        y = event.y + self.scroll_offset.y
-        return self.wrapped.offset_at(y, max(0, event.x + self.scroll_offset.x))
+        content = event.get_content_offset_capture(self)
+        y = content.y + self.scroll_offset.y
+        return self.wrapped.offset_at(y, max(0, content.x + self.scroll_offset.x))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.focus()

@@ -1,0 +1,251 @@
+"""The reader, driven with Pilot as an annotator would, checking the screen and the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from annotations.store import AnnotationStore
+from annotations.transfer import Selection, export
+from reader.app import MarginApp
+from reader.corpus import load_corpus
+from reader.screens.document import DocumentScreen
+from reader.screens.library import LibraryScreen
+from reader.widgets.document_view import DocumentView
+
+SIZES = [(80, 24), (200, 60)]
+
+
+def make_app(db: Path, paths=(SEEDS,), **kw) -> MarginApp:
+    store = AnnotationStore(db)
+    return MarginApp(corpus=load_corpus(list(paths)), store=store, annotator="tester", **kw)
+
+
+def exported(store: AnnotationStore) -> list[dict]:
+    return json.loads(export(store, "json", Selection()))["passages"]
+
+
+async def open_second(pilot) -> DocumentView:
+    assert isinstance(pilot.app.screen, LibraryScreen)
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DocumentScreen)
+    return pilot.app.screen.query_one(DocumentView)
+
+
+def panel_text(app: MarginApp) -> str:
+    panel = app.screen.query_one("#panel")
+    return "\n".join(str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_keyboard_select_tag_note_retag_delete_undo_redo(db_path: Path, size: tuple[int, int]) -> None:
+    app = make_app(db_path)
+    store = app.store
+    async with app.run_test(size=size) as pilot:
+        view = await open_second(pilot)
+        doc = app.screen.document
+        # Select three words with v + word motions, fix the selection with v.
+        await pilot.press("v", "w", "w", "left", "v")
+        start, end = view.selection
+        selected = doc.text[start:end]
+        assert selected == "Why Maduro "[: end - start]
+        await pilot.press("1")
+        await pilot.pause()
+        (passage,) = exported(store)
+        assert passage["tag"] == "claim" and passage["text"] == selected
+        assert "claim" in panel_text(app)
+        assert view.selection is None
+
+        # Each other key: 2 tags the sentence under the cursor, 3 a shift-selection.
+        await pilot.press("full_stop", "2")
+        await pilot.pause()
+        assert [p["tag"] for p in exported(store)].count("source") == 1
+        await pilot.press("full_stop", "full_stop", "shift+right", "shift+right", "shift+right", "3")
+        await pilot.pause()
+        tags = sorted(p["tag"] for p in exported(store))
+        assert tags == ["claim", "prediction", "source"]
+        for p in exported(store):
+            assert doc.text[p["start"] : p["end"]] == p["text"]
+            assert doc.raw[p["raw_start"] : p["raw_end"]] == p["text"]
+
+        # Note, retag with the picker, delete, undo, redo on the first passage.
+        await pilot.press("ctrl+home")
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"check this", "enter")
+        await pilot.pause()
+        first = store.annotations(document=doc.id)[0]
+        assert first.note == "check this" and "check this" in panel_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("3")  # in the picker, a tag's key picks it
+        await pilot.pause()
+        assert store.get(first.id).tag == "prediction"
+        await pilot.press("d")
+        await pilot.pause()
+        assert store.get(first.id) is None and len(store) == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get(first.id).tag == "prediction" and len(store) == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get(first.id).tag == "claim"
+        await pilot.press("ctrl+r", "ctrl+r")
+        await pilot.pause()
+        assert store.get(first.id) is None
+    store.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_mouse_drag_selects_and_picker_tags(db_path: Path, size: tuple[int, int]) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        view = await open_second(pilot)
+        doc = app.screen.document
+        # Drag across the first line of the first paragraph (padding: one cell on the left).
+        y = view.wrapped.line_of(doc.text.index("Vladimir"))
+        await pilot.mouse_down(view, offset=(2, y))
+        await pilot.hover(view, offset=(12, y))
+        await pilot.mouse_up(view, offset=(12, y))
+        await pilot.pause()
+        assert view.selection is not None
+        start, end = view.selection
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second tag in the list: source
+        await pilot.pause()
+        (passage,) = exported(app.store)
+        assert passage["tag"] == "source"
+        assert passage["text"] == doc.text[start:end] and len(passage["text"]) >= 8
+    app.store.close()
+
+
+async def test_adjust_span_keeps_id_and_is_undoable(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_second(pilot)
+        await pilot.press("v", "right", "right", "1")
+        await pilot.pause()
+        (ann,) = app.store.annotations()
+        await pilot.press("x", "right", "right", "right", "v")
+        await pilot.pause()
+        moved = app.store.get(ann.id)
+        assert (moved.start, moved.end) == (ann.start, ann.end + 3)
+        assert moved.tag == ann.tag
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.get(ann.id).end == ann.end
+    app.store.close()
+
+
+async def test_tag_all_occurrences(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_second(pilot)
+        text = app.screen.document.text
+        word = "Kremlin"
+        first = text.index(word)
+        view.select(first, first + len(word))
+        await pilot.press("1")
+        await pilot.pause()
+        view.move_to(first)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("enter")  # "in this document"
+        await pilot.pause()
+        assert len(app.store.annotations(tags=["claim"])) == text.count(word)
+    app.store.close()
+
+
+async def test_reopening_returns_to_document_and_position(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_second(pilot)
+        await pilot.press("pagedown", "down", "right")
+        position = view.cursor
+        doc_id = app.screen.document.id
+        await pilot.press("q")
+    app.store.close()
+    again = make_app(db_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, DocumentScreen)
+        assert again.screen.document.id == doc_id
+        assert again.screen.query_one(DocumentView).cursor == position
+        await pilot.press("escape")
+        assert isinstance(again.screen, LibraryScreen)
+    again.store.close()
+
+
+async def test_read_only_database_explains_why_keys_do_nothing(db_path: Path) -> None:
+    holder = AnnotationStore(db_path)
+    app = make_app(db_path)
+    assert app.store.read_only
+    async with app.run_test(size=(100, 30)) as pilot:
+        banner = app.screen.query_one("#banner")
+        assert banner.display and "read-only" in str(banner.render())
+        await open_second(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        assert any("Read-only" in n.message for n in app._notifications)
+    assert len(holder) == 0
+    app.store.close()
+    holder.close()
+
+
+async def test_document_text_is_shown_literally(db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "Markup [bold red]stays[/] literal and \x1b[2J escapes \x07 are shown, never sent to the terminal."
+    (folder / "a.txt").write_text(f"A hostile page\n\n{body}\n", encoding="utf-8")
+    app = make_app(db_path, paths=(folder,))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(DocumentView)
+        shown = "".join(view.render_line(y).text for y in range(6))
+        assert "[bold red]stays[/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "␛[2J" in shown
+    app.store.close()
+
+
+async def test_search_status_raw_and_help(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_second(pilot)
+        text = app.screen.document.text
+        await pilot.press("slash", *"lavrov", "enter")
+        await pilot.pause()
+        assert view.cursor == text.lower().index("lavrov")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # new → in progress → done
+        await pilot.pause()
+        assert app.store.document(app.screen.document.id).status == "done"
+        await pilot.press("r")
+        await pilot.pause()
+        assert view.text == app.screen.document.raw
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(app.store) == 0  # no tagging on the raw page
+        await pilot.press("r", "question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+    app.store.close()
+
+
+async def test_custom_tags_from_tags_option(db_path: Path) -> None:
+    from annotations.model import DEFAULT_TAGSET
+
+    tagset = DEFAULT_TAGSET.with_names(["claim", "source", "prediction", "quote"])
+    app = make_app(db_path, tagset=tagset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_second(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        assert [a.tag for a in app.store.annotations()] == ["quote"]
+    app.store.close()
