@@ -29,6 +29,8 @@ _STOPWORDS = frozenset(
 
 _SENTENCE_END = re.compile(r"[.!?…:;。！？\"”’»)\]]\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_END_CHARS = frozenset(".!?…:;。！？\"”’»)]")
+_BULLET_CHARS = frozenset("*+•·‣◦▪▸►-–—o0123456789")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[*+•·‣◦▪▸►\-–—o]\s+|\d{1,2}[.)]\s+)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -65,6 +67,18 @@ _APPEAL = re.compile(
          click\s+here|cookies?\s+(?:policy|settings)|we\s+use\s+cookies|terms\s+of\s+(?:use|service)|privacy\s+policy)""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+# Words every appeal contains one of: a cheap test before the full pattern.
+_APPEAL_HINTS = ("share", "let us", "comment", "what do you think", "join", "donat", "support", "become",
+                 "subscribe", "sign up", "publish", "appear", "click", "cookie", "terms of", "privacy")
+
+
+_APPEAL_HINT = re.compile("|".join(re.escape(h) for h in _APPEAL_HINTS))
+
+
+def _may_appeal(lowered: str) -> bool:
+    return _APPEAL_HINT.search(lowered) is not None
+
 
 _BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh|автор|текст)\s+[\w.'’-]+(?:\s+[\w.'’()/:-]+){0,8}$", re.IGNORECASE)
 _COMMENT_HEAD = re.compile(
@@ -173,38 +187,44 @@ def _split_lines(raw: str) -> list[Line]:
     return lines
 
 
-def _judge(line: Line, use_stopwords: bool) -> _Judged:
+def _tokens(line: Line) -> tuple[str, str, list[str]]:
+    """The line stripped, lowercased, and its word tokens."""
     stripped = line.text.strip()
+    lowered = stripped.lower()
+    return stripped, lowered, _WORD.findall(lowered)
+
+
+def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, list[str]] | None = None) -> _Judged:
+    stripped, lowered, tokens = measured or _tokens(line)
     if not stripped:
         return _Judged(line, "", 0, 0.0, "blank")
-    tokens = _WORD.findall(stripped.lower())
-    cjk = len(_CJK.findall(stripped))
+    cjk = 0 if stripped.isascii() or max(stripped) < "\u3040" else len(_CJK.findall(stripped))
     words = len(tokens) + cjk // 2
-    stops = sum(1 for t in tokens if t in _STOPWORDS)
+    stops = sum(map(_STOPWORDS.__contains__, tokens))
     stop_ratio = stops / len(tokens) if tokens else 0.0
     judged = _Judged(line, stripped, words, stop_ratio)
-    url_chars = sum(len(m) for m in _URL.findall(stripped))
-    letters = sum(ch.isalpha() for ch in stripped)
-    sentence_end = bool(_SENTENCE_END.search(stripped))
-    bullet = bool(_BULLET.match(line.text))
+    short = len(stripped) < 300
+    url_chars = sum(len(m) for m in _URL.findall(stripped)) if ("http" in lowered or "www." in lowered) else 0
+    sentence_end = stripped[-1] in _END_CHARS or (len(stripped) > 1 and stripped[-2] in _END_CHARS)
+    bullet = stripped[0] in _BULLET_CHARS and bool(_BULLET.match(line.text))
+    # Appeals sit at the start or the end of their paragraph; long lines are searched only there.
+    appeal_zone = stripped if words < 60 else stripped[:120] + "\n" + stripped[-160:]
 
-    if letters == 0:
+    if not tokens and not any(ch.isalpha() for ch in stripped):
         judged.kind, judged.reason = "bad", "punctuation only"
-    elif _FURNITURE.match(stripped):
+    elif words <= 25 and short and _FURNITURE.match(stripped):
         judged.kind, judged.reason = "bad", "page furniture"
     elif url_chars > 0.4 * len(stripped):
         judged.kind, judged.reason = "bad", "link"
-    elif _COMMENT_HEAD.search(stripped) and words < 30:
+    elif words < 30 and (stripped[-1] == ":" or stripped[0].isdigit()) and _COMMENT_HEAD.search(stripped):
         judged.kind, judged.reason = "bad", "comment"
-    elif (appeal := _APPEAL.search(stripped)) and (
-        words < 60 or appeal.start() < 30 or appeal.end() > len(stripped) - 60
-    ):
+    elif _may_appeal(lowered if words < 60 else appeal_zone.lower()) and _APPEAL.search(appeal_zone):
         judged.kind, judged.reason = "bad", "appeal to the reader"
     elif bullet and not sentence_end and words < 25:
         judged.kind, judged.reason = "bad", "link list"
     elif stripped.count(",") >= 5 and stop_ratio < 0.08 and use_stopwords:
         judged.kind, judged.reason = "bad", "keyword list"
-    elif _BYLINE.match(stripped):
+    elif words <= 10 and _BYLINE.match(stripped):
         judged.kind, judged.reason = "bad", "byline"
     else:
         long_enough = len(stripped) >= 110 or words >= 18 or (cjk >= 40)
@@ -219,11 +239,9 @@ def _judge(line: Line, use_stopwords: bool) -> _Judged:
     return judged
 
 
-def _page_uses_stopwords(raw: str) -> bool:
-    tokens = _WORD.findall(raw.lower()[:200_000])
-    if not tokens:
-        return False
-    return sum(1 for t in tokens if t in _STOPWORDS) / len(tokens) >= 0.05
+# Below this share of function words the page's language is not one we have a list for
+# (Japanese, Korean…): judge its lines without them.
+PAGE_STOPWORD_SHARE = 0.05
 
 
 # -- context ---------------------------------------------------------------------------------
@@ -359,8 +377,11 @@ def _choose_title(judged: list[_Judged]) -> _Judged | None:
 def clean(raw: str) -> Cleaned:
     """Clean a page's text. ``raw`` uses ``\\n`` line ends (the corpus normalises them)."""
     lines = _split_lines(raw)
-    use_stopwords = _page_uses_stopwords(raw)
-    judged = [_judge(line, use_stopwords) for line in lines]
+    measured = [_tokens(line) for line in lines]
+    total = sum(len(m[2]) for m in measured)
+    stops = sum(sum(map(_STOPWORDS.__contains__, m[2])) for m in measured)
+    use_stopwords = total > 0 and stops / total >= PAGE_STOPWORD_SHARE
+    judged = [_judge(line, use_stopwords, m) for line, m in zip(lines, measured, strict=True)]
     _classify(judged)
     title = _choose_title(judged)
     if title is not None:

@@ -1,0 +1,132 @@
+"""The cleaner: keeps the article, drops the page furniture, and maps every character back."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.cleaning import clean, clean_text
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def lines(text: str) -> set[str]:
+    return {line.strip() for line in text.split("\n") if line.strip()}
+
+
+KEEP = {
+    "000": ["Russia Is Unlikely To Help Maduro", "In his hour of desperation"],
+    "001": ["Why Maduro Probably Can't Count on Putin", '"Vladimir Putin', "President Nicolás Maduro publicly affirmed"],
+    "002": ["The Fall of", "Regional Bust", "Global Boom", "Missing Ends", "After months of secret negotiations"],
+    "003": ["The Kremlin Prepares to Defend", "A Russian task force"],
+    "004": ["Russia's Dilemma", "Seeking Support?", "'Ready To React'", "Levers And Limitations", "Geopolitical Calculus",
+            "Picture this:", "'In a bizarre twist"],
+}
+DROP = {
+    "000": ["AP", "X", "Story Stream", "recent articles"],
+    "001": ["Briefly", "Read at The Atlantic", "Unable to calculate read time", "[", "|", "]"],
+    "002": ["Foreign policy", "Russia - USA", "Читать на русском", "Photo: Scanpix", "Top reads", "Read also", "Search",
+            "The Decline of", "It is getting more and more difficult", "Steeringless Auto Industry"],
+    "004": ["More Top Reads From Oilprice.com", "Top Articles", "Latest Posts", "Recommended Articles",
+            "Article information", "Rating:", "Author information", "Name:", "Introduction:", "What do you think?",
+            "Japan Warns Trump"],
+}
+
+
+def _has(text_lines: set[str], start: str) -> bool:
+    start = start.replace("\xa0", " ")
+    return any(line.replace("\xa0", " ").startswith(start) for line in text_lines)
+
+
+@pytest.mark.parametrize("prefix", sorted(KEEP))
+def test_seed_keeps_title_headings_and_body(prefix: str) -> None:
+    kept = lines(clean(seed(prefix)).text)
+    for start in KEEP[prefix]:
+        assert _has(kept, start), f"{prefix}: lost {start!r}"
+
+
+@pytest.mark.parametrize("prefix", sorted(DROP))
+def test_seed_drops_furniture(prefix: str) -> None:
+    kept = lines(clean(seed(prefix)).text)
+    for start in DROP[prefix]:
+        assert not any(line.replace("\xa0", " ") == start or (len(start) > 3 and line.replace("\xa0", " ").startswith(start))
+                       for line in kept), f"{prefix}: kept {start!r}"
+
+
+@pytest.mark.parametrize("prefix", sorted(KEEP))
+def test_title_is_kept_once(prefix: str) -> None:
+    text = clean(seed(prefix)).text
+    title = text.split("\n", 1)[0]
+    assert title and text.count(title + "\n") == 1
+
+
+def test_dropped_lines_say_why() -> None:
+    cleaned = clean(seed("002"))
+    reasons = {d.reason for d in cleaned.dropped}
+    assert "link list" in reasons and "page furniture" in reasons
+    raw_lines = cleaned.raw.split("\n")
+    dropped_text = {raw_lines[n].strip() for d in cleaned.dropped for n in range(d.first, d.last + 1)}
+    assert "Top reads" in dropped_text
+
+
+def test_every_cleaned_character_maps_to_the_same_raw_character() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        cleaned = clean(path.read_text(encoding="utf-8"))
+        for i, ch in enumerate(cleaned.text):
+            if ch != "\n":
+                assert cleaned.raw[cleaned.to_raw(i)] == ch
+
+
+paragraph = st.lists(st.sampled_from(
+    ["The", "minister", "said", "that", "the", "plan", "would", "fail", "and", "critics", "of", "it", "were", "right",
+     "👨🏻‍🚒", "東京", "שלום", "e\u0301", "\u200d", "Share", "|", "•"]
+), min_size=1, max_size=40).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(paragraph, st.just(""), st.just("  * Menu")), min_size=1, max_size=30).map("\n".join))
+def test_to_raw_maps_every_character_property(raw: str) -> None:
+    cleaned = clean(raw)
+    for i, ch in enumerate(cleaned.text):
+        if ch != "\n":
+            assert raw[cleaned.to_raw(i)] == ch
+    for start in range(0, len(cleaned.text), 7):
+        end = min(len(cleaned.text), start + 5)
+        if end > start and "\n" not in cleaned.text[start:end]:
+            raw_start, raw_end = cleaned.to_raw_span(start, end)
+            assert raw[raw_start:raw_end] == cleaned.text[start:end]
+
+
+PLAIN = """The Long Road Back
+
+The council met on Tuesday to discuss the budget, and the mayor said the city would need to borrow again next year.
+
+Critics argued that the plan relied on optimistic forecasts. They pointed to the last three years, when revenue fell short each time.
+
+A Change Of Course
+
+The finance director said the new estimates were conservative. She expects tax receipts to rise by four percent, she added.
+
+Residents will be able to comment on the proposal until the end of the month, after which the council will vote on it.
+"""
+
+
+def test_text_without_boilerplate_is_returned_whole() -> None:
+    assert lines(clean_text(PLAIN)) == lines(PLAIN)
+
+
+@pytest.mark.parametrize("prefix", sorted(KEEP))
+def test_cleaning_is_idempotent(prefix: str) -> None:
+    once = clean_text(seed(prefix))
+    twice = clean_text(once)
+    assert lines(twice) == lines(once)
+
+
+def test_crlf_and_empty_input() -> None:
+    assert clean_text("") == ""
+    assert lines(clean_text(PLAIN.replace("\n", "\r\n"))) == lines(PLAIN)
