@@ -81,9 +81,15 @@ def _may_appeal(lowered: str) -> bool:
 
 
 _BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh|автор|текст)\s+[\w.'’-]+(?:\s+[\w.'’()/:-]+){0,8}$", re.IGNORECASE)
+_COMMENT_WORDS = r"(?:comments?|comentários?|comentarios?|commenti|responses|replies|kommentare|komentar|комментари\w*|discussion)"
 _COMMENT_HEAD = re.compile(
-    r"(?:\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$)|^\d+\s+(?:comments?|comentários|responses|replies|kommentare|комментари\w*)\b",
+    r"(?:\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$)"
+    rf"|^\W*\d+\s+{_COMMENT_WORDS}\b"
+    rf"|^(?:top[\s-]rated|all|show|view|load|read|latest|recent|reader|readers'?|join\s+the)?\s*{_COMMENT_WORDS}\s*(?:\(\d+\))?\W*$",
     re.IGNORECASE,
+)
+_RELATIVE_TIME = re.compile(
+    r"^(?:\w+\s+)?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE
 )
 _LINK_LIST_HEAD = re.compile(
     r"^(?:read\s+also|read\s+more|see\s+also|related\b.*|more\b.*|top\s+reads|top\s+stories|recommended\b.*|"
@@ -212,6 +218,10 @@ def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, list[str]]
 
     if not tokens and not any(ch.isalpha() for ch in stripped):
         judged.kind, judged.reason = "bad", "punctuation only"
+    elif words < 12 and _COMMENT_HEAD.search(stripped):
+        judged.kind, judged.reason = "bad", "comment"
+    elif words < 12 and _RELATIVE_TIME.match(stripped):
+        judged.kind, judged.reason = "bad", "date line"
     elif words <= 25 and short and _FURNITURE.match(stripped):
         judged.kind, judged.reason = "bad", "page furniture"
     elif url_chars > 0.4 * len(stripped):
@@ -288,12 +298,23 @@ def _classify(lines: list[_Judged]) -> None:
     _cut_after_end(content)
 
 
+# Comment threads are cut only once this much article text has come before them.
+MIN_ARTICLE_WORDS = 80
+
+
 def _cut_comments(content: list[_Judged]) -> None:
     """Readers' comments follow the article: from the first comment header on, nothing is body."""
     first_body = next((i for i, j in enumerate(content) if j.kind == "good"), None)
     if first_body is None:
         return
-    start = next((i for i in range(first_body, len(content)) if content[i].reason == "comment"), None)
+    start = None
+    body_words = 0
+    for i in range(first_body, len(content)):
+        if content[i].reason == "comment" and body_words >= MIN_ARTICLE_WORDS:
+            start = i
+            break
+        if content[i].kind == "good":
+            body_words += content[i].words
     if start is None:
         return
     for j in content[start:]:
@@ -314,6 +335,11 @@ def _nearest(content: list[_Judged], i: int, step: int) -> str:
     return "edge" if not 0 <= k < len(content) else "short"
 
 
+LATE_BLOCK_DISCOUNT = 0.3
+SIDE_BLOCK_SHARE = 0.25
+MAX_GAP_LINES = 40
+
+
 def _cut_after_end(content: list[_Judged]) -> None:
     """Once the article has ended — a link list, or a long run of furniture — nothing after it is body."""
     good_idx = [i for i, j in enumerate(content) if j.kind in ("good", "heading")]
@@ -327,16 +353,27 @@ def _cut_after_end(content: list[_Judged]) -> None:
             blocks[-1].append(i)
         else:
             blocks.append([i])
-    main = max(blocks, key=lambda b: sum(content[i].words for i in b))
+    # The article is the biggest block; footers and disclaimers come late, so late blocks weigh less.
+    total = len(content)
+    main = max(blocks, key=lambda b: sum(content[i].words for i in b) * (1 - LATE_BLOCK_DISCOUNT * b[0] / total))
     main_words = sum(content[i].words for i in main)
-    for block in blocks:
-        if block is main:
-            continue
-        words = sum(content[i].words for i in block)
-        # A far-away block is kept only if it is substantial next to the main one.
-        if words < 0.25 * main_words or words < 0.1 * body_words:
-            for i in block:
-                content[i].kind, content[i].reason = "bad", "outside the article"
+    m = blocks.index(main)
+    # Walk away from the article in both directions; a block joins it only if it is substantial
+    # and not separated from the kept text by a long run of page furniture.
+    for direction in (-1, 1):
+        edge = main[0] if direction < 0 else main[-1]
+        k = m + direction
+        while 0 <= k < len(blocks):
+            block = blocks[k]
+            words = sum(content[i].words for i in block)
+            lo, hi = (block[-1], edge) if direction < 0 else (edge, block[0])
+            gap = sum(1 for j in content[lo + 1 : hi] if j.kind == "bad")
+            if words >= SIDE_BLOCK_SHARE * main_words and words >= 0.1 * body_words and gap <= MAX_GAP_LINES:
+                edge = block[0] if direction < 0 else block[-1]
+            else:
+                for i in block:
+                    content[i].kind, content[i].reason = "bad", "outside the article"
+            k += direction
 
 
 def _gap_is_small(content: list[_Judged], a: int, b: int) -> bool:
@@ -362,13 +399,49 @@ def _title_like(j: _Judged) -> bool:
     )
 
 
+_NAV_WORDS = re.compile(
+    r"\b(?:menu|search|navigation|toggle|close|log\s?in|log\s?out|sign\s?in|sign\s?up|subscribe|welcome\s+to|follow|"
+    r"facebook|twitter|linkedin|homepage|home|skip|jump|settings|account|support|newsletter|cookies?)\b",
+    re.IGNORECASE,
+)
+TITLE_WINDOW = 25
+_NOT_A_HEADLINE = re.compile(
+    r"^(?:by|von|por|par|di|oleh|published|updated|posted)\b|^\(.*\)$|@|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b(?:writer|reporter|editor|correspondent|staff|contributor|columnist|"
+    r"associated press|reuters|photo|image|credit)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b.*\d{4}",
+    re.IGNORECASE,
+)
+
+
+def _title_score(j: _Judged, distance: int, repeated: bool) -> float:
+    words = j.stripped.split()
+    capitals = sum(1 for w in words if w[:1].isupper()) / len(words)
+    score = 2.0 * capitals + min(len(words), 15) / 15 + (1.5 if repeated else 0.0) - 0.04 * distance
+    if _NAV_WORDS.search(j.stripped):
+        score -= 3.0
+    if _NOT_A_HEADLINE.search(j.stripped):
+        score -= 4.0
+    return score
+
+
 def _choose_title(judged: list[_Judged]) -> _Judged | None:
-    """The first title-like line before the body; its repeats are dropped."""
-    first_body = next((k for k, j in enumerate(judged) if j.kind == "good"), len(judged))
-    for j in judged[:first_body]:
-        if _title_like(j):
-            return j
-    return None
+    """The headline: a title-like line shortly before the body, capitalised like a headline,
+    better still if the page repeats it (as the window title and the heading)."""
+    content = [j for j in judged if j.kind != "blank"]
+    first_body = next((k for k, j in enumerate(content) if j.kind == "good"), len(content))
+    counts: dict[str, int] = {}
+    for j in content:
+        counts[j.stripped] = counts.get(j.stripped, 0) + 1
+    best, best_score = None, float("-inf")
+    for k in range(max(0, first_body - TITLE_WINDOW), first_body):
+        j = content[k]
+        if not _title_like(j):
+            continue
+        score = _title_score(j, first_body - k, counts[j.stripped] > 1)
+        if score > best_score:
+            best, best_score = j, score
+    return best
 
 
 # -- assembling ---------------------------------------------------------------------------------
