@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Function words of the languages scraped news comes in. A body paragraph is
 # full of them; menus, credits and link lists are not.
@@ -43,13 +44,13 @@ _FURNITURE = re.compile(
            more\s+(?:from|on|stories|news|top\s+reads\b.*)|top\s+(?:reads|stories|articles)|latest(?:\s+\w+)?|
            popular(?:\s+\w+)?|trending(?:\s+\w+)?|most\s+(?:read|popular|viewed)|see\s+also|you\s+may\s+also\s+like.*|
            search|menu|home|skip\s+to\s+.*|back\s+to\s+top|newsletter|tags?|topics?|categories|filed\s+under.*|
-           article\s+information|author\s+information|about\s+the\s+author|story\s+stream|recent\s+articles|briefly|
+           article\s+information|explore\s+further|further\s+reading|citation|author\s+information|about\s+the\s+author|story\s+stream|recent\s+articles|briefly|
            photo|image|video|watch|listen|loading|close|open|next|previous|view\s+comments|show\s+comments)
         [\s:.!…|»›>-]*$
       | (?:photo|image|picture|credit|source|illustration|foto|фото)s?\s*(?:credit)?\s*[:：].{0,80}$
       | \(?(?:photo|image|source|credit)s?\s*[:：].{0,80}\)?$
       | (?:unable\s+to\s+calculate\s+)?read(?:ing)?\s+time.*$|\d+\s*min(?:ute)?s?\s+read.*$
-      | (?:copyright|©|\(c\)).{0,150}$|all\s+rights\s+reserved.*$
+      | (?:copyright|©|\(c\)).{0,150}$|all\s+rights\s+reserved.*$|citation\s*:.*$
       | (?:views|rating|reviews|votes?|likes|shares|last\s+updated|updated|published|posted|birthday|address|phone|job|hobby|name|author|email|website)\s*:.{0,200}$
       | читать\s+на\s+\w+\s*$|read\s+in\s+\w+\s*$|leer\s+en\s+\w+\s*$|lire\s+en\s+\w+\s*$
     )""",
@@ -64,13 +65,14 @@ _APPEAL = re.compile(
          (?:please\s+)?(?:donate|make\s+a\s+donation|support\s+(?:us|our\s+(?:work|journalism))|become\s+a\s+(?:member|patron|supporter|subscriber))|
          subscribe\s+(?:to|now|today)|sign\s+up\s+(?:for|to)\s+(?:our|the)\s+\w*\s*newsletter|
          (?:this|the)\s+(?:article|story)\s+(?:was\s+)?(?:originally\s+)?(?:published|appeared)\s+(?:on|in|at)|
-         click\s+here|cookies?\s+(?:policy|settings)|we\s+use\s+cookies|terms\s+of\s+(?:use|service)|privacy\s+policy)""",
+         click(?:ing)?\s+here|subject\s+to\s+copyright|^support\s+\w+\s+(?:so|to|and|by|today)\b|far\s+from\s+free|tap\s+here|can\s+be\s+contacted|customer\s+service\s+(?:center|centre|team)|cookies?\s+(?:policy|settings)|we\s+use\s+cookies|terms\s+of\s+(?:use|service)|privacy\s+policy)""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 # Words every appeal contains one of: a cheap test before the full pattern.
 _APPEAL_HINTS = ("share", "let us", "comment", "what do you think", "join", "donat", "support", "become",
-                 "subscribe", "sign up", "publish", "appear", "click", "cookie", "terms of", "privacy")
+                 "subscribe", "sign up", "publish", "appear", "click", "tap here", "cookie", "terms of", "privacy",
+                 "contacted", "customer service", "copyright", "far from free")
 
 
 _APPEAL_HINT = re.compile("|".join(re.escape(h) for h in _APPEAL_HINTS))
@@ -88,19 +90,20 @@ _COMMENT_HEAD = re.compile(
     rf"|^(?:top[\s-]rated|all|show|view|load|read|latest|recent|reader|readers'?|join\s+the)?\s*{_COMMENT_WORDS}\s*(?:\(\d+\))?\W*$",
     re.IGNORECASE,
 )
+_COMMENT_HINT = re.compile(r"comment|коммент|respons|repl|discuss|said|says|wrote|writes|disse|escreveu|schrieb|написал|écrit|komentar")
 _RELATIVE_TIME = re.compile(
     r"^(?:\w+\s+)?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE
 )
 _LINK_LIST_HEAD = re.compile(
     r"^(?:read\s+also|read\s+more|see\s+also|related\b.*|more\b.*|top\s+reads|top\s+stories|recommended\b.*|"
-    r"you\s+may\s+also\s+like.*|most\s+(?:read|popular)\b.*|latest\b.*|popular\b.*|trending\b.*|further\s+reading)\s*:?$",
+    r"you\s+may\s+also\s+like.*|most\s+(?:read|popular)\b.*|latest\b.*|popular\b.*|trending\b.*|further\s+reading|"
+    r"explore\s+further)\s*:?$",
     re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One raw line and what the cleaner thinks of it."""
+class Line(NamedTuple):
+    """One raw line of the page."""
 
     number: int  # 0-based line number in the raw text
     start: int  # offset of the line's first character in the raw text
@@ -218,16 +221,14 @@ def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, list[str]]
 
     if not tokens and not any(ch.isalpha() for ch in stripped):
         judged.kind, judged.reason = "bad", "punctuation only"
-    elif words < 12 and _COMMENT_HEAD.search(stripped):
+    elif words < 12 and _COMMENT_HINT.search(lowered) and _COMMENT_HEAD.search(stripped):
         judged.kind, judged.reason = "bad", "comment"
-    elif words < 12 and _RELATIVE_TIME.match(stripped):
+    elif words < 12 and " ago" in lowered and _RELATIVE_TIME.match(stripped):
         judged.kind, judged.reason = "bad", "date line"
     elif words <= 25 and short and _FURNITURE.match(stripped):
         judged.kind, judged.reason = "bad", "page furniture"
     elif url_chars > 0.4 * len(stripped):
         judged.kind, judged.reason = "bad", "link"
-    elif words < 30 and (stripped[-1] == ":" or stripped[0].isdigit()) and _COMMENT_HEAD.search(stripped):
-        judged.kind, judged.reason = "bad", "comment"
     elif _may_appeal(lowered if words < 60 else appeal_zone.lower()) and _APPEAL.search(appeal_zone):
         judged.kind, judged.reason = "bad", "appeal to the reader"
     elif bullet and not sentence_end and words < 25:
@@ -396,6 +397,7 @@ def _title_like(j: _Judged) -> bool:
         and not _BYLINE.match(j.stripped)
         and not j.stripped.endswith((".", ",", ":"))
         and sum(ch.isdigit() for ch in j.stripped) < len(j.stripped) * 0.3
+        and not (j.words >= 6 and j.stop_ratio == 0)  # a menu, not a headline
     )
 
 
@@ -459,8 +461,9 @@ def clean(raw: str) -> Cleaned:
     title = _choose_title(judged)
     if title is not None:
         title.kind, title.reason = "title", ""
+        folded = title.stripped.casefold()
         for j in judged:
-            if j is not title and j.stripped == title.stripped and j.kind != "blank":
+            if j is not title and j.kind != "blank" and j.stripped.casefold() == folded:
                 j.kind, j.reason = "bad", "repeated title"
 
     keep = [j for j in judged if j.kind in ("good", "heading", "title")]
