@@ -158,6 +158,7 @@ class Document:
     status: str = "new"
     position: int = 0
     last_opened: str = ""
+    source: str = ""  # where the file was last read on this machine; kept in the database, never exported
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

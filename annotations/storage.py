@@ -43,7 +43,7 @@ from tinydb.storages import Storage
 
 from .errors import DatabaseError, ReadOnlyError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, Any]]
@@ -55,7 +55,15 @@ def _migrate_0_to_1(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(tables: Tables) -> Tables:
+    """Schema 2 remembers where each document's file is (``source``), so exports can re-read its text."""
+    for record in tables.get("documents", {}).values():
+        if isinstance(record, dict):
+            record.setdefault("source", "")
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 def fsync_folder(folder: Path) -> None:
@@ -124,6 +132,7 @@ class JournaledStorage(Storage):
         self._lock: FileLock | None = None
         self._journal_fd: int | None = None
         self._journal_size = 0
+        self._dirty = False
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a folder, not a database file; pass a file path such as {self.path / 'annotations.json'}")
         if not self.read_only:
@@ -148,7 +157,7 @@ class JournaledStorage(Storage):
 
     def close(self) -> None:
         with self._mutex:
-            if not self.read_only and self._journal_size:
+            if not self.read_only and (self._journal_size or self._dirty):
                 # On failure the journal still holds everything; the next open folds it in.
                 with contextlib.suppress(OSError, DatabaseError):
                     self.compact()
@@ -264,17 +273,25 @@ class JournaledStorage(Storage):
         if version < 0:
             raise DatabaseError(f"{self.path}: the schema version in table '_meta' is not a number")
         if version < SCHEMA_VERSION:
-            if not self.read_only and self.path.exists():
-                shutil.copy2(self.path, self.path.with_name(f"{self.path.name}.schema{version}.bak"))
+            backup = self.path.with_name(f"{self.path.name}.schema{version}.bak")
+            if not self.read_only and self.path.exists() and not backup.exists():
+                shutil.copy2(self.path, backup)
             while version < SCHEMA_VERSION:
                 tables = MIGRATIONS[version](tables)
                 version += 1
             tables.setdefault(META_TABLE, {})["1"] = {"schema": SCHEMA_VERSION, "app": "margin"}
             replayed = True
         self._tables = tables
-        if not self.read_only and (replayed or not self.path.exists()):
-            self.compact()
+        # Folding the journal or writing a migrated file waits for ``settle``: a caller that
+        # finds the content unusable closes without having changed the file.
+        self._dirty = replayed or not self.path.exists()
         return tables
+
+    def settle(self) -> None:
+        """Write the opened state (replayed journal, migration, new file) as one clean snapshot."""
+        if self._dirty and not self.read_only:
+            self.compact()
+            self._dirty = False
 
     def _read_snapshot(self) -> Tables:
         try:

@@ -90,8 +90,10 @@ class AnnotationStore:
         try:
             self._load()
         except BaseException:
+            self.storage.read_only = True  # nothing of a file we could not read is written back
             self.storage.close()
             raise
+        self.storage.settle()
 
     # -- opening and closing ----------------------------------------------------------
 
@@ -150,20 +152,28 @@ class AnnotationStore:
     def document(self, doc_id: str) -> Document | None:
         return self._documents.get(doc_id)
 
-    def register_document(self, doc_id: str, *, path: str, title: str, words: int = 0) -> Document:
+    def register_document(self, doc_id: str, *, path: str, title: str, words: int = 0, source: str = "") -> Document:
         """Remember a document's path and title; written only when something changed."""
         old = self._documents.get(doc_id)
-        doc = replace(old, path=path, title=title, words=words) if old else Document(doc_id, path, title, words)
+        doc = (
+            replace(old, path=path, title=title, words=words, source=source or old.source)
+            if old
+            else Document(doc_id, path, title, words, source=source)
+        )
         if doc != old:
             self._put_document(doc)
         return doc
 
-    def register_documents(self, docs: Iterable[tuple[str, str, str, int]]) -> None:
-        """``register_document`` for many (id, path, title, words) at once, in one journal line."""
+    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str]]) -> None:
+        """``register_document`` for many (id, path, title, words, source) at once, in one journal line."""
         changes: list[Change] = []
-        for doc_id, path, title, words in docs:
+        for doc_id, path, title, words, source in docs:
             old = self._documents.get(doc_id)
-            doc = replace(old, path=path, title=title, words=words) if old else Document(doc_id, path, title, words)
+            doc = (
+                replace(old, path=path, title=title, words=words, source=source or old.source)
+                if old
+                else Document(doc_id, path, title, words, source=source)
+            )
             if doc != old:
                 self._documents[doc.id] = doc
                 changes.append(self._keys[DOCUMENTS].put(doc.id, doc.to_dict()))

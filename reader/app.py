@@ -65,7 +65,9 @@ class MarginApp(App):
             self.notify(warning, severity="warning", timeout=10)
         if not self.store.read_only:
             try:
-                self.store.register_documents((d.id, d.path, d.title, d.words) for d in self.corpus.documents)
+                self.store.register_documents(
+                    (d.id, d.path, d.title, d.words, str(d.file.resolve())) for d in self.corpus.documents
+                )
             except MarginError as err:
                 self.notify(f"Could not save the document list: {err}", severity="error")
         self.push_screen(LibraryScreen())

@@ -144,3 +144,25 @@ def test_journal_is_folded_into_snapshot(db_path: Path) -> None:
     store.close()
     data = json.loads(db_path.read_text())
     assert {r["id"] for r in data["annotations"].values()} == {a.id for a in anns}
+
+
+def test_schema_1_file_opens_and_gains_document_source(db_path: Path) -> None:
+    """A database written by margin 0.1 (schema 1: documents without 'source')."""
+    v1 = {
+        "_meta": {"1": {"schema": 1, "app": "margin"}},
+        "documents": {"1": {"id": "d" * 64, "path": "a.txt", "title": "A", "words": 3, "status": "done",
+                            "position": 7, "last_opened": "2026-11-01T10:00:00.000Z"}},
+        "annotations": {"1": {"id": "a1", "document": "d" * 64, "tag": "claim", "text": "Moscow", "start": 0, "end": 6,
+                              "raw_start": 0, "raw_end": 6, "prefix": "", "suffix": " said", "note": "", "annotator": "ana",
+                              "created": "2026-11-01T10:00:00.000Z", "modified": "2026-11-01T10:00:00.000Z",
+                              "orphan": False}},
+    }
+    db_path.write_text(json.dumps(v1))
+    with AnnotationStore(db_path) as store:
+        doc = store.document("d" * 64)
+        assert (doc.status, doc.position, doc.source) == ("done", 7, "")
+        assert store.get("a1").text == "Moscow"
+    assert json.loads(db_path.with_name(db_path.name + ".schema1.bak").read_text()) == v1
+    data = json.loads(db_path.read_text())
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 2
+    assert data["documents"]["1"]["source"] == ""
