@@ -358,6 +358,14 @@ class AnnotationStore:
         self._documents.update(staged_docs)
         return ImportResult(added, updated, unchanged, new_docs)
 
+    def replace_all(self, annotations: list[Annotation]) -> None:
+        """Store several changed annotations in one durable step (re-anchoring, bulk edits)."""
+        for ann in annotations:
+            ann.validate()
+        self._save([self._keys[ANNOTATIONS].put(a.id, a.to_dict()) for a in annotations])
+        for ann in annotations:
+            self._index(ann)
+
     def _require(self, ann_id: str) -> Annotation:
         ann = self._annotations.get(ann_id)
         if ann is None:

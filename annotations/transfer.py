@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import formats
+from .anchoring import SpanMap, anchor, context_score
 from .errors import ImportFormatError
-from .formats import ExportBundle
-from .model import Document, utc_now
+from .formats import ExportBundle, ImportBundle
+from .model import Annotation, Document, Selector, utc_now
 from .store import AnnotationStore, ImportResult
 
 
@@ -53,7 +54,79 @@ def export(store: AnnotationStore, format_name: str, selection: Selection, texts
     return formats.get(format_name).export(bundle(store, selection, texts))
 
 
-def import_bytes(store: AnnotationStore, content: bytes, format_name: str | None = None) -> tuple[str, ImportResult]:
+@dataclass(frozen=True)
+class DocumentText:
+    """A document of the corpus as the importer needs it: its cleaned text and offset map."""
+
+    id: str
+    path: str
+    title: str
+    text: str
+    to_raw_span: SpanMap | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    format: str
+    result: ImportResult
+    matched_by_text: int = 0  # passages whose document was found by its text or the passage's
+    unmatched: int = 0  # passages whose document is not in the corpus
+
+
+def _moved(ann: Annotation, doc: DocumentText, start: int, end: int) -> Annotation:
+    sel = Selector.from_span(doc.text, start, end)
+    raw_start, raw_end = doc.to_raw_span(start, end) if doc.to_raw_span else (start, end)
+    return replace(ann, document=doc.id, text=sel.exact, start=start, end=end, prefix=sel.prefix, suffix=sel.suffix,
+                   raw_start=raw_start, raw_end=raw_end)
+
+
+def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[DocumentText]) -> tuple[list[Annotation], list[Document], int, int]:
+    """Point every passage at a document of the corpus where one matches; say how many did and did not."""
+    by_id = {d.id: d for d in corpus}
+    by_text = {d.text: d for d in corpus}
+    documents = list(parsed.documents)
+    passages: list[Annotation] = []
+    matched = unmatched = 0
+    new_docs: dict[str, Document] = {}
+    for ann in parsed.passages:
+        if ann.document in by_id or store.document(ann.document) is not None:
+            passages.append(ann)
+            continue
+        full = parsed.texts.get(ann.document)
+        if full is not None:
+            doc = by_text.get(full)
+            if doc is not None:
+                passages.append(_moved(ann, doc, ann.start, ann.end))
+                matched += 1
+                continue
+            # Not in the corpus: keep it under a document of its own, remembered by its first line.
+            title = next((line.strip() for line in full.split("\n") if line.strip()), "")[:200]
+            new_docs.setdefault(ann.document, Document(ann.document, path="", title=title))
+            passages.append(ann)
+            unmatched += 1
+            continue
+        # Only the passage is known: look for its quote in the corpus.
+        hits = [(d, i) for d in corpus if (i := d.text.find(ann.text)) >= 0] if ann.text else []
+        if hits:
+            scored = []
+            for d, _ in hits:
+                found = anchor(d.text, replace(ann, start=min(ann.start, len(d.text)), end=min(ann.end, len(d.text))))
+                if found is not None:
+                    scored.append((d, found))
+            if scored:
+                doc, found = scored[0] if len(scored) == 1 else max(
+                    scored, key=lambda s: context_score(s[0].text, s[1].start, s[1].end, ann))
+                passages.append(_moved(ann, doc, found.start, found.end))
+                matched += 1
+                continue
+        passages.append(ann)
+        unmatched += 1
+    return passages, documents + list(new_docs.values()), matched, unmatched
+
+
+def import_bytes(
+    store: AnnotationStore, content: bytes, format_name: str | None = None, corpus: list[DocumentText] | None = None
+) -> ImportReport:
     """Read ``content`` whole, check every item, then add it all in one durable step."""
     if not content.strip():
         raise ImportFormatError("the file is empty")
@@ -62,5 +135,6 @@ def import_bytes(store: AnnotationStore, content: bytes, format_name: str | None
     if not hasattr(module, "import_"):
         raise ImportFormatError(f"format {name!r} can be exported but not imported")
     parsed = module.import_(content)
-    return name, store.merge(parsed.passages, parsed.documents)
+    passages, documents, matched, unmatched = _resolve(parsed, store, corpus or [])
+    return ImportReport(name, store.merge(passages, documents), matched, unmatched)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from annotations.anchoring import reanchor_document
 from annotations.errors import MarginError
 from annotations.model import DEFAULT_TAGSET, Tagset
 from annotations.store import AnnotationStore
@@ -87,6 +88,18 @@ class MarginApp(App):
         if doc is None:
             self.notify("That document is no longer in the corpus.", severity="error")
             return
+        if not self.store.read_only:
+            try:
+                report = reanchor_document(self.store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span)
+            except MarginError as err:
+                self.notify(f"Could not update passages: {err}", severity="error")
+            else:
+                if report.moved or report.orphaned:
+                    self.notify(
+                        f"The text changed: {report.moved} passages found again, {report.orphaned} orphaned "
+                        "(listed in the side panel, never deleted).",
+                        severity="warning", timeout=8,
+                    )
         stored = self.store.document(doc_id)
         screen = DocumentScreen(doc, position=stored.position if stored else 0)
         if replace:

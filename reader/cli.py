@@ -23,7 +23,7 @@ from annotations.errors import MarginError
 from annotations.model import STATUSES, Tagset
 from annotations.storage import write_atomic
 from annotations.store import AnnotationStore
-from annotations.transfer import Selection, export, import_bytes
+from annotations.transfer import Selection, bundle, export, import_bytes
 
 from .config import Config, default_db_path, load_config, login_name
 
@@ -253,19 +253,30 @@ def _format_help() -> str:
     return "Output format. " + "; ".join(lines) + "."
 
 
+def _corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
+                        help="Where the documents are (repeatable; default: the files the database remembers).")(f)
+
+
 @cli.command("export")
 @click.option("--format", "-f", "format_name", default="json", show_default=True,
               type=click.Choice(list(formats.FORMATS)), help=_format_help())
 @click.option("--tag", "-t", "tags", multiple=True, help="Only passages with this tag (repeat for several).")
 @click.option("--doc", help="Only this document: its path, file name or id.")
 @click.option("--annotator", "only_annotator", help="Only passages by this annotator.")
-@click.option("--out", "-o", default="-", show_default=True, help="File to write, or - for standard output.")
+@click.option("--out", "-o", default="-", show_default=True,
+              help="File to write, or - for standard output (brat: a folder, or a .zip file).")
+@_corpus_option
 @global_options(skip=("annotator",))
 @click.pass_context
 def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc: str | None,
-               only_annotator: str | None, out: str) -> None:
-    """Export tagged passages (default: all of them, as margin-export JSON)."""
-    # `--annotator` here filters; the global one (name for new annotations) is not needed by export.
+               only_annotator: str | None, out: str, corpus_paths: tuple[Path, ...]) -> None:
+    """Export tagged passages (default: all of them, as margin-export JSON).
+
+    Formats that carry each document's text (doccano, labelstudio, prodigy,
+    brat) re-read the documents from where the reader last opened them, or
+    from --corpus.
+    """
     store = open_store(ctx, write=False)
     known = set(settings(ctx).tagset.names) | set(store.counts_by_tag())
     unknown = [t for t in tags if t not in known]
@@ -276,8 +287,23 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
 
         if not match_documents(store, doc):
             fail(f"no document {doc!r} in {store.path}")
-    content = export(store, format_name, Selection(tags=tags, document=doc, annotator=only_annotator))
+    texts: dict[str, str] = {}
+    if formats.needs_text(format_name):
+        from .corpus import known_documents
+
+        texts = {d.id: d.text for d in known_documents(store, corpus_paths).documents}
+    module = formats.get(format_name)
+    selection = Selection(tags=tags, document=doc, annotator=only_annotator)
+    if getattr(module, "WRITES_FOLDER", False) and not out.endswith(".zip"):
+        if out == "-":
+            fail(f"{format_name} writes a folder of .txt/.ann files or a .zip: give --out FOLDER or --out FILE.zip")
+        count = module.write_folder(bundle(store, selection, texts), Path(out))
+        click.echo(f"wrote {count} files into {out}", err=True)
+        return
+    content = export(store, format_name, selection, texts)
     if out == "-":
+        if format_name == "brat":
+            fail("brat writes a folder or a .zip: give --out")
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
         return
@@ -295,10 +321,14 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
 @click.argument("file", type=str)
 @click.option("--format", "-f", "format_name", type=click.Choice(formats.importable()),
               help="Format of FILE (default: detected from its content).")
+@_corpus_option
 @global_options
 @click.pass_context
-def import_cmd(ctx: click.Context, file: str, format_name: str | None) -> None:
-    """Import passages from FILE (or -): all of them, or none if any is malformed."""
+def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_paths: tuple[Path, ...]) -> None:
+    """Import passages from FILE (or -): all of them, or none if any is malformed.
+
+    Passages whose document is not known are matched to the corpus by text.
+    """
     if file == "-":
         content = sys.stdin.buffer.read()
     else:
@@ -310,16 +340,24 @@ def import_cmd(ctx: click.Context, file: str, format_name: str | None) -> None:
         except OSError as err:
             fail(f"{file}: {err.strerror}")
     store = open_store(ctx, write=True)
+    from .corpus import document_texts, known_documents
+
+    corpus = document_texts(known_documents(store, corpus_paths))
     try:
-        name, result = import_bytes(store, content, format_name)
+        report = import_bytes(store, content, format_name, corpus)
     except MarginError as err:
         fail(f"{file}: {err}; nothing was imported")
     except KeyError as err:
         fail(f"{file}: {err.args[0]}")
+    result = report.result
     click.echo(
-        f"imported {result.added} new passages from {file} ({name}); "
+        f"imported {result.added} new passages from {file} ({report.format}); "
         f"{result.updated} updated, {result.unchanged} already here"
     )
+    if report.matched_by_text:
+        click.echo(f"{report.matched_by_text} passages were matched to documents of the corpus by their text")
+    if report.unmatched:
+        click.echo(f"{report.unmatched} passages belong to documents that are not in the corpus (kept as they are)")
 
 
 @cli.command("stats")

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from annotations.store import AnnotationStore
+from annotations.transfer import DocumentText
+
 from .cleaning import Cleaned, clean
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -159,4 +162,23 @@ def load_corpus(paths: tuple[Path, ...] | list[Path] = (), max_bytes: int = DEFA
             elif found.id not in seen:
                 seen.add(found.id)
                 corpus.documents.append(found)
+    return corpus
+
+
+def document_texts(corpus: Corpus) -> list[DocumentText]:
+    """The corpus as the data core's importer and exporters see it: cleaned text and offset map."""
+    return [DocumentText(d.id, d.path, d.title, d.text, d.cleaned.to_raw_span) for d in corpus.documents]
+
+
+def known_documents(store: AnnotationStore, paths: tuple[Path, ...] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+    """The documents named by ``paths``, else the files the database remembers (still unchanged on disk)."""
+    if paths:
+        return load_corpus(paths, max_bytes)
+    corpus = Corpus()
+    for doc in store.documents():
+        if not doc.source:
+            continue
+        found = read_document(Path(doc.source), doc.path or Path(doc.source).name, max_bytes)
+        if isinstance(found, SourceDocument) and found.id == doc.id:
+            corpus.documents.append(found)
     return corpus

@@ -74,12 +74,13 @@ def test_round_trip_into_empty_database(tmp_path: Path, fmt: str) -> None:
         content = export(source, fmt, Selection())
         original = source.annotations()
     with AnnotationStore(tmp_path / "b.json") as target:
-        name, result = import_bytes(target, content)
+        report = import_bytes(target, content)
+        name, result = report.format, report.result
         assert name == fmt
         assert result.added == 3
         assert target.annotations() == original
         # A second import adds nothing.
-        _, again = import_bytes(target, content)
+        again = import_bytes(target, content).result
         assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
         assert len(target) == 3
 

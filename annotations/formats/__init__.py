@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import margin_json, margin_jsonl
-from .bundle import ExportBundle, ImportBundle
+from . import brat, csv_format, doccano, labelstudio, margin_json, margin_jsonl, prodigy, w3c
+from .bundle import ExportBundle, ExportError, ImportBundle
 
 FORMATS: dict[str, ModuleType] = {
-    margin_json.NAME: margin_json,
-    margin_jsonl.NAME: margin_jsonl,
+    module.NAME: module
+    for module in (margin_json, margin_jsonl, csv_format, w3c, doccano, labelstudio, prodigy, brat)
 }
 
 
@@ -37,4 +37,9 @@ def detect(content: bytes) -> str:
     raise KeyError("cannot tell the format of this file; pass --format")
 
 
-__all__ = ["FORMATS", "ExportBundle", "ImportBundle", "detect", "get", "importable"]
+def needs_text(name: str) -> bool:
+    """Whether the format carries each document's whole text."""
+    return name in ("doccano", "labelstudio", "prodigy", "brat")
+
+
+__all__ = ["FORMATS", "ExportBundle", "ExportError", "ImportBundle", "detect", "get", "importable", "needs_text"]

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
+from ..errors import MarginError
 from ..model import Annotation, Document
+
+# Passages from formats that carry no id get one derived from what they are,
+# so importing the same file twice gives the same ids (and adds nothing twice).
+ID_NAMESPACE = uuid.UUID("6f1f7d2e-3c55-4b7e-9a61-0d9c3f8e2b10")
+
+
+def stable_id(*parts: object) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(map(str, parts))))
+
+
+class ExportError(MarginError):
+    """An export cannot be written as asked (e.g. a document's text is not available)."""
 
 
 @dataclass(frozen=True)
 class ExportBundle:
     """Passages to export and the documents they belong to.
 
-    ``texts`` holds a document's cleaned text where the caller has it (formats
-    that carry the whole text need it); ``exported`` is the time stamp.
+    ``texts`` holds each document's cleaned text where the caller could read it
+    (formats that carry the whole text need it); ``exported`` is the time stamp.
     """
 
     documents: list[Document]
@@ -20,8 +34,27 @@ class ExportBundle:
     exported: str
     texts: dict[str, str] = field(default_factory=dict)
 
+    def text_of(self, doc: Document, format_name: str) -> str:
+        text = self.texts.get(doc.id)
+        if text is None:
+            where = doc.path or doc.id[:12]
+            raise ExportError(
+                f"{format_name} needs the text of {where}, which is not available here; pass the corpus with --corpus"
+            )
+        return text
+
+    def by_document(self) -> list[tuple[Document, list[Annotation]]]:
+        groups: dict[str, list[Annotation]] = {}
+        for p in self.passages:
+            groups.setdefault(p.document, []).append(p)
+        docs = {d.id: d for d in self.documents}
+        return [(docs.get(doc_id) or Document(doc_id), anns) for doc_id, anns in groups.items()]
+
 
 @dataclass(frozen=True)
 class ImportBundle:
+    """Passages read from a file. ``texts`` maps a passage's ``document`` to the full text, where the format has it."""
+
     documents: list[Document]
     passages: list[Annotation]
+    texts: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,85 @@
+"""brat standoff: a ``.txt`` (the cleaned text) and an ``.ann`` per document, in a folder or a zip.
+
+``T1<TAB>claim 10 42<TAB>the passage`` — offsets count code points (brat is
+Python). A passage that crosses a line end is written as fragments
+(``10 20;21 42``), as brat requires; a note becomes ``#1<TAB>AnnotatorNotes T1<TAB>…``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..model import Annotation
+from .bundle import ExportBundle, ExportError
+
+NAME = "brat"
+EXTENSION = ".zip"
+OFFSET_UNIT = "code points"
+DESCRIPTION = "brat standoff .txt/.ann pairs (folder, or .zip)"
+WRITES_FOLDER = True
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces, pos = [], start
+    for m in re.finditer("\n", text[start:end]):
+        cut = start + m.start()
+        if cut > pos:
+            pieces.append((pos, cut))
+        pos = cut + 1
+    if end > pos:
+        pieces.append((pos, end))
+    return pieces or [(start, end)]
+
+
+def _clean_type(tag: str) -> str:
+    """brat entity types cannot hold spaces or tabs."""
+    return re.sub(r"[\s]+", "_", tag)
+
+
+def ann_lines(text: str, passages: list[Annotation]) -> str:
+    lines = []
+    for n, p in enumerate(passages, start=1):
+        frags = _fragments(text, p.start, p.end)
+        spans = ";".join(f"{a} {b}" for a, b in frags)
+        shown = " ".join(text[a:b] for a, b in frags)
+        lines.append(f"T{n}\t{_clean_type(p.tag)} {spans}\t{shown}")
+        if p.note:
+            lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(p.note.split())}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _files(bundle: ExportBundle) -> list[tuple[str, str]]:
+    files, used = [], set()
+    for doc, passages in bundle.by_document():
+        text = bundle.text_of(doc, NAME)
+        stem = re.sub(r"[^\w.-]+", "_", Path(doc.path).stem if doc.path else doc.id[:16]) or doc.id[:16]
+        while stem in used:
+            stem += "_" + doc.id[:6]
+        used.add(stem)
+        files.append((f"{stem}.txt", text))
+        files.append((f"{stem}.ann", ann_lines(text, passages)))
+    return files
+
+
+def export(bundle: ExportBundle) -> bytes:
+    """A zip of the .txt/.ann pairs."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in _files(bundle):
+            archive.writestr(name, content.encode("utf-8"))
+    return out.getvalue()
+
+
+def write_folder(bundle: ExportBundle, folder: Path) -> int:
+    """Write the pairs into ``folder`` (created if needed); returns how many files were written."""
+    files = _files(bundle)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in files:
+            (folder / name).write_text(content, encoding="utf-8", newline="\n")
+    except OSError as err:
+        raise ExportError(f"cannot write into {folder}: {err.strerror or err}") from err
+    return len(files)

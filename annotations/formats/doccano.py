@@ -1,0 +1,76 @@
+"""doccano sequence labelling JSONL: one document a line, ``text`` and ``label: [[start, end, tag], ...]``.
+
+Offsets count **UTF-16 code units**, as doccano's browser front end does
+(doccano issues #2290 and #2484: spans after an emoji such as "👨🏻‍🚒" shift by
+its surrogate pairs), so they are converted on the way out and back in. A
+``document`` key carries margin's document id; notes and ids do not survive
+(doccano has no place for them), so imported passages get stable derived ids.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from ..errors import ImportFormatError
+from ..model import Annotation, Selector, utc_now
+from .bundle import ExportBundle, ImportBundle, stable_id
+from .units import Utf16Offsets, utf16_len
+
+NAME = "doccano"
+EXTENSION = ".jsonl"
+OFFSET_UNIT = "UTF-16 code units"
+DESCRIPTION = "doccano JSONL (text + label triples)"
+
+
+def export(bundle: ExportBundle) -> bytes:
+    lines = []
+    for n, (doc, passages) in enumerate(bundle.by_document(), start=1):
+        text = bundle.text_of(doc, NAME)
+        units = Utf16Offsets(text)
+        labels = [[units.to_utf16(p.start), units.to_utf16(p.end), p.tag] for p in passages]
+        lines.append(orjson.dumps({"id": n, "text": text, "label": labels, "document": doc.id, "path": doc.path}))
+    return b"".join(line + b"\n" for line in lines)
+
+
+def sniff(content: bytes) -> bool:
+    first = content.lstrip().split(b"\n", 1)[0]
+    return first.startswith(b"{") and b'"text"' in first and (b'"label"' in first or b'"labels"' in first)
+
+
+def import_(content: bytes) -> ImportBundle:
+    passages: list[Annotation] = []
+    texts: dict[str, str] = {}
+    stamp = utc_now()
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as err:
+            raise ImportFormatError(f"line {number}: not valid JSON: {err}") from err
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ImportFormatError(f"line {number}: needs a 'text' string")
+        text = record["text"]
+        labels = record.get("label", record.get("labels", []))
+        if not isinstance(labels, list):
+            raise ImportFormatError(f"line {number}: 'label' must be a list of [start, end, tag]")
+        doc_key = record.get("document") if isinstance(record.get("document"), str) else stable_id("text", text)
+        texts[doc_key] = text
+        units = Utf16Offsets(text)
+        limit = utf16_len(text)
+        for k, label in enumerate(labels, start=1):
+            if (
+                not isinstance(label, list) or len(label) != 3 or not all(isinstance(v, int) for v in label[:2])
+                or not isinstance(label[2], str) or not 0 <= label[0] < label[1] <= limit
+            ):
+                raise ImportFormatError(f"line {number}, label {k}: expected [start, end, tag] inside the text")
+            start, end = units.from_utf16(label[0]), units.from_utf16(label[1])
+            selector = Selector.from_span(text, start, end)
+            passages.append(
+                Annotation(
+                    id=stable_id(doc_key, start, end, label[2]), document=doc_key, tag=label[2], text=selector.exact,
+                    start=start, end=end, raw_start=start, raw_end=end, prefix=selector.prefix,
+                    suffix=selector.suffix, created=stamp, modified=stamp,
+                )
+            )
+    return ImportBundle([], passages, texts)

@@ -1,0 +1,145 @@
+"""W3C Web Annotation Data Model (JSON-LD): an AnnotationCollection of annotations.
+
+Each passage becomes an ``Annotation`` whose ``target`` names the document
+(``urn:sha256:<id>``) and selects the passage twice: a ``TextQuoteSelector``
+(exact, prefix, suffix) and a ``TextPositionSelector`` (start, end). Offsets
+count code points, as the model requires. The tag is a ``TextualBody`` with
+``purpose: "tagging"``; a note is a second body with ``purpose: "commenting"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ..errors import ImportFormatError
+from ..model import Annotation, Document
+from .bundle import ExportBundle, ImportBundle
+
+NAME = "w3c"
+EXTENSION = ".jsonld"
+OFFSET_UNIT = "code points"
+DESCRIPTION = "W3C Web Annotation JSON-LD (TextQuote + TextPosition selectors)"
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SOURCE_PREFIX = "urn:sha256:"
+ID_PREFIX = "urn:uuid:"
+
+
+def annotation_record(p: Annotation, doc: Document | None) -> dict[str, Any]:
+    bodies: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": p.tag}]
+    if p.note:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": p.note, "format": "text/plain"})
+    target: dict[str, Any] = {
+        "source": SOURCE_PREFIX + p.document,
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": p.text, "prefix": p.prefix, "suffix": p.suffix},
+            {"type": "TextPositionSelector", "start": p.start, "end": p.end},
+        ],
+    }
+    if doc is not None and doc.title:
+        target["title"] = doc.title
+    record: dict[str, Any] = {
+        "id": ID_PREFIX + p.id,
+        "type": "Annotation",
+        "motivation": "tagging",
+        "created": p.created,
+        "modified": p.modified,
+        "body": bodies,
+        "target": target,
+    }
+    if p.annotator:
+        record["creator"] = {"type": "Person", "name": p.annotator}
+    return record
+
+
+def export(bundle: ExportBundle) -> bytes:
+    docs = {d.id: d for d in bundle.documents}
+    items = [annotation_record(p, docs.get(p.document)) for p in bundle.passages]
+    collection = {
+        "@context": CONTEXT,
+        "type": "AnnotationCollection",
+        "label": "margin export",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+    return orjson.dumps(collection, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def sniff(content: bytes) -> bool:
+    return b"anno.jsonld" in content[:2000] or b'"AnnotationCollection"' in content[:2000]
+
+
+def _items(data: Any) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise ImportFormatError("expected a JSON object (AnnotationCollection, AnnotationPage or Annotation) or a list")
+    if data.get("type") == "Annotation":
+        return [data]
+    page = data.get("first", data)
+    items = page.get("items") if isinstance(page, dict) else None
+    if not isinstance(items, list):
+        raise ImportFormatError("no annotations found: expected 'first.items' or 'items'")
+    return items
+
+
+def passage_from(item: Any, where: str) -> Annotation:
+    if not isinstance(item, dict):
+        raise ImportFormatError(f"{where}: an annotation must be a JSON object")
+    bodies = item.get("body", [])
+    bodies = bodies if isinstance(bodies, list) else [bodies]
+    tag = next((b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"), None)
+    note = next((b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "commenting"), "")
+    target = item.get("target")
+    if not isinstance(target, dict) or not isinstance(tag, str) or not tag:
+        raise ImportFormatError(f"{where}: needs a target object and a tagging body")
+    source = target.get("source", "")
+    if not isinstance(source, str) or not source:
+        raise ImportFormatError(f"{where}: target.source is missing")
+    selectors = target.get("selector", [])
+    selectors = selectors if isinstance(selectors, list) else [selectors]
+    quote = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), None)
+    position = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)
+    if quote is None or not isinstance(quote.get("exact"), str):
+        raise ImportFormatError(f"{where}: needs a TextQuoteSelector with 'exact'")
+    start = position.get("start") if position else None
+    end = position.get("end") if position else None
+    if not isinstance(start, int) or not isinstance(end, int):
+        start, end = 0, len(quote["exact"])
+    ann_id = str(item.get("id", ""))
+    ann_id = ann_id[len(ID_PREFIX) :] if ann_id.startswith(ID_PREFIX) else ann_id
+    creator = item.get("creator")
+    record = {
+        "id": ann_id or None,
+        "document": source[len(SOURCE_PREFIX) :] if source.startswith(SOURCE_PREFIX) else source,
+        "tag": tag,
+        "text": quote["exact"],
+        "start": start,
+        "end": end,
+        "raw_start": start,
+        "raw_end": end,
+        "prefix": quote.get("prefix", "") or "",
+        "suffix": quote.get("suffix", "") or "",
+        "note": note if isinstance(note, str) else "",
+        "annotator": creator.get("name", "") if isinstance(creator, dict) else "",
+        "created": item.get("created", "") or "",
+        "modified": item.get("modified", item.get("created", "")) or "",
+    }
+    if record["id"] is None:
+        from .bundle import stable_id
+
+        record["id"] = stable_id(record["document"], start, end, tag, record["annotator"])
+    try:
+        return Annotation.from_dict(record)
+    except (TypeError, ValueError) as err:
+        raise ImportFormatError(f"{where}: {err}") from err
+
+
+def import_(content: bytes) -> ImportBundle:
+    try:
+        data = orjson.loads(content)
+    except orjson.JSONDecodeError as err:
+        raise ImportFormatError(f"not valid JSON: {err}") from err
+    items = _items(data)
+    return ImportBundle([], [passage_from(item, f"annotation {n}") for n, item in enumerate(items, start=1)])

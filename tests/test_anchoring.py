@@ -1,0 +1,115 @@
+"""Passages are found again when a document changes; those that cannot be found become orphans."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, run_margin
+
+from annotations.anchoring import reanchor_document
+from annotations.model import Selector
+from annotations.store import AnnotationStore
+from reader.corpus import load_corpus
+
+
+def seed_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = sorted(SEEDS.glob("000_*.txt"))[0]
+    target = folder / source.name
+    target.write_bytes(source.read_bytes())
+    return target
+
+
+def annotate(store: AnnotationStore, file: Path, quotes: dict[str, str]) -> dict[str, str]:
+    """Tag each quote (tag → quote); return tag → annotation id."""
+    (doc,) = load_corpus([file.parent]).documents
+    store.register_document(doc.id, path=doc.path, title=doc.title)
+    ids = {}
+    for tag, quote in quotes.items():
+        start = doc.text.index(quote)
+        raw_start, raw_end = doc.cleaned.to_raw_span(start, start + len(quote))
+        ann = store.create(document=doc.id, tag=tag, selector=Selector.from_span(doc.text, start, start + len(quote)),
+                           raw_start=raw_start, raw_end=raw_end)
+        ids[tag] = ann.id
+    return ids
+
+
+QUOTES = {
+    "claim": "Russia simply no longer has the capacity or commitment to comprehensively uphold its relationships",
+    "source": "the Russian Foreign Ministry’s public",
+    "prediction": "Maduro is likely to find himself waiting for Russian help that will never arrive",
+}
+
+
+def reanchor(store: AnnotationStore, file: Path):
+    (doc,) = load_corpus([file.parent]).documents
+    return doc, reanchor_document(store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span)
+
+
+@pytest.fixture
+def edited(tmp_path: Path):
+    file = seed_copy(tmp_path)
+    store = AnnotationStore(tmp_path / "db.json")
+    ids = annotate(store, file, QUOTES)
+    yield file, store, ids
+    store.close()
+
+
+def test_paragraphs_inserted_before_move_every_passage(edited) -> None:
+    file, store, ids = edited
+    raw = file.read_text(encoding="utf-8")
+    insert = "\n\nA new opening paragraph was added by the editors after publication, and it is long enough.\n\n"
+    first_break = raw.index("\n\n", raw.index("In his hour"))
+    file.write_text(raw[:first_break] + insert + raw[first_break:], encoding="utf-8")
+    doc, report = reanchor(store, file)
+    assert report.moved == 3 and report.orphaned == 0
+    for tag, quote in QUOTES.items():
+        ann = store.get(ids[tag])
+        assert ann.document == doc.id and not ann.orphan
+        assert doc.text[ann.start : ann.end] == quote
+        assert doc.raw[ann.raw_start : ann.raw_end] == quote
+
+
+def test_typo_fixed_inside_a_passage_is_found_by_fuzzy_match(edited) -> None:
+    file, store, ids = edited
+    raw = file.read_text(encoding="utf-8")
+    file.write_text(raw.replace("comprehensively uphold", "comprehensivly uphold"), encoding="utf-8")
+    doc, report = reanchor(store, file)
+    ann = store.get(ids["claim"])
+    assert not ann.orphan and ann.document == doc.id
+    assert "comprehensivly uphold its relationships" in ann.text
+    assert report.moved >= 1
+
+
+def test_deleted_paragraph_makes_an_orphan_that_is_kept_and_listed(edited, tmp_path: Path) -> None:
+    file, store, ids = edited
+    raw = file.read_text(encoding="utf-8")
+    start = raw.index("However, if American intervention")
+    end = raw.index("\n", start)
+    file.write_text(raw[:start] + raw[end + 1 :], encoding="utf-8")
+    doc, report = reanchor(store, file)
+    assert report.orphaned == 1
+    orphan = store.get(ids["prediction"])
+    assert orphan is not None and orphan.orphan and orphan.text == QUOTES["prediction"]
+    assert orphan.document == doc.id
+    assert not store.get(ids["claim"]).orphan
+    db = store.path
+    store.close()
+    stats = json.loads(run_margin("stats", "--json", "--db", db).stdout)
+    assert stats["orphans"] == 1
+    exported = json.loads(run_margin("export", "--db", db).stdout)
+    assert [p["orphan"] for p in exported["passages"] if p["id"] == ids["prediction"]] == [True]
+
+
+def test_cleaner_change_with_same_bytes_is_reanchored(edited) -> None:
+    file, store, ids = edited
+    (doc,) = load_corpus([file.parent]).documents
+    # Simulate an older cleaner that had kept two more lines at the top: offsets shifted by 20.
+    ann = store.get(ids["source"])
+    store.put(ann.changed(start=ann.start + 20, end=ann.end + 20))
+    report = reanchor_document(store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span)
+    assert report.moved == 1
+    assert doc.text[store.get(ids["source"]).start : store.get(ids["source"]).end] == QUOTES["source"]
