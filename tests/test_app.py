@@ -249,3 +249,27 @@ async def test_custom_tags_from_tags_option(db_path: Path) -> None:
         await pilot.pause()
         assert [a.tag for a in app.store.annotations()] == ["quote"]
     app.store.close()
+
+
+async def test_export_dialog_writes_the_file_and_says_where(db_path: Path, tmp_path: Path) -> None:
+    app = make_app(db_path)
+    target = tmp_path / "out.jsonl"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_second(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#format").value = "doccano"
+        await pilot.pause()
+        dialog.query_one("#path").value = str(target)
+        await pilot.click("#export")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(str(target) in n.message for n in app._notifications)
+    (line,) = target.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    start, end, tag = record["label"][0]
+    assert tag == "source" and record["text"].encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+    app.store.close()

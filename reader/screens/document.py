@@ -15,10 +15,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations import formats
 from annotations.errors import MarginError
 from annotations.model import Annotation, Selector
 from annotations.storage import write_atomic
-from annotations.transfer import Selection, export
+from annotations.transfer import Selection, bundle, export
 from reader.corpus import SourceDocument
 from reader.layout import display_text, sentence_span
 from reader.screens.dialogs import Choice, ExportDialog, TagPicker, TextPrompt, status_choice
@@ -528,13 +529,19 @@ class DocumentScreen(Screen):
 
     def _export(self, choice: dict) -> None:
         path = Path(choice["path"]).expanduser()
+        name = choice["format"]
+        texts = {d.id: d.text for d in self.app.corpus.documents} if formats.needs_text(name) else {}
+        selection = Selection(tags=tuple(choice["tags"]))
         try:
-            content = export(self.store, choice["format"], Selection(tags=tuple(choice["tags"])))
-            write_atomic(path, content)
+            module = formats.get(name)
+            if getattr(module, "WRITES_FOLDER", False) and path.suffix != ".zip":
+                module.write_folder(bundle(self.store, selection, texts), path)
+            else:
+                write_atomic(path, export(self.store, name, selection, texts))
         except (OSError, MarginError, KeyError) as err:
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"exported to {path}", timeout=6)
+        self.app.call_from_thread(self.notify, f"exported {name} to {path}", timeout=6)
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
