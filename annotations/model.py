@@ -18,6 +18,7 @@ from typing import Any
 CONTEXT_CHARS = 32
 
 STATUSES: tuple[str, ...] = ("new", "in progress", "done", "skipped")
+GOLD = "gold"  # the annotator name of the reviewed set
 
 
 def utc_now() -> str:
@@ -147,7 +148,7 @@ class Annotation:
 ANNOTATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Document:
     """What the database remembers of a document: identity and reading state."""
 
@@ -159,6 +160,7 @@ class Document:
     position: int = 0
     last_opened: str = ""
     source: str = ""  # where the file was last read on this machine; kept in the database, never exported
+    statuses: dict[str, str] = field(default_factory=dict)  # annotator → status, for team progress
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,6 +175,10 @@ class Document:
             raise ValueError(f"document status {doc.status!r} is not one of {', '.join(STATUSES)}")
         if not isinstance(doc.position, int) or doc.position < 0:
             raise ValueError("document field 'position' must be a non-negative integer")
+        if not isinstance(doc.statuses, dict) or not all(
+            isinstance(k, str) and v in STATUSES for k, v in doc.statuses.items()
+        ):
+            raise ValueError("document field 'statuses' must map annotators to statuses")
         return doc
 
 

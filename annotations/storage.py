@@ -56,10 +56,12 @@ def _migrate_0_to_1(tables: Tables) -> Tables:
 
 
 def _migrate_1_to_2(tables: Tables) -> Tables:
-    """Schema 2 remembers where each document's file is (``source``), so exports can re-read its text."""
+    """Schema 2 remembers where each document's file is (``source``), so exports can re-read its text,
+    and each annotator's status of it (``statuses``)."""
     for record in tables.get("documents", {}).values():
         if isinstance(record, dict):
             record.setdefault("source", "")
+            record.setdefault("statuses", {})
     return tables
 
 

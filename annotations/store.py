@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +68,24 @@ class _Keyed:
         self.keys.pop(record_id, None)
 
 
+def _version_key(ann: Annotation, alive: bool = True) -> tuple:
+    """Orders the versions of one annotation: later ``modified`` wins; ties are broken by life and
+    content, so every order of merging picks the same version."""
+    return (ann.modified, alive, sorted(ann.to_dict().items(), key=str))
+
+
 def _newer(a: Annotation, b: Annotation) -> bool:
-    """Whether ``a`` should replace ``b``: later ``modified`` wins; a tie is broken by content, so
-    every order of merging gives the same result."""
-    if a.modified != b.modified:
-        return a.modified > b.modified
-    return sorted(a.to_dict().items(), key=str) > sorted(b.to_dict().items(), key=str)
+    return _version_key(a) > _version_key(b)
+
+
+@dataclass
+class MergeReport:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    documents: int = 0
+    conflicts: list[str] = field(default_factory=list)  # ids whose versions differed; the newest was kept
 
 
 class AnnotationStore:
@@ -180,10 +192,13 @@ class AnnotationStore:
         if changes and not self.read_only:
             self._save(changes)
 
-    def set_status(self, doc_id: str, status: str) -> Document:
+    def set_status(self, doc_id: str, status: str, annotator: str = "") -> Document:
+        """Set the document's status (and ``annotator``'s own status of it, for team progress)."""
         if status not in STATUSES:
             raise ValueError(f"status must be one of: {', '.join(STATUSES)}")
-        return self._put_document(replace(self._document_or_new(doc_id), status=status))
+        doc = self._document_or_new(doc_id)
+        statuses = {**doc.statuses, annotator: status} if annotator else doc.statuses
+        return self._put_document(replace(doc, status=status, statuses=statuses))
 
     def set_position(self, doc_id: str, position: int) -> Document:
         return self._put_document(replace(self._document_or_new(doc_id), position=max(0, position), last_opened=utc_now()))
@@ -299,7 +314,7 @@ class AnnotationStore:
 
     def delete(self, ann_id: str) -> Annotation:
         """Remove an annotation; it is kept in the trash table so the delete can be undone."""
-        ann = self._require(ann_id)
+        ann = self._require(ann_id).changed()  # the deletion's time, so merges know it is the newest word
         self._save([self._keys[ANNOTATIONS].delete(ann_id), self._keys[TRASH].put(ann_id, ann.to_dict())])
         self._keys[ANNOTATIONS].forget(ann_id)
         del self._annotations[ann_id]
@@ -357,6 +372,78 @@ class AnnotationStore:
             self._index(ann)
         self._documents.update(staged_docs)
         return ImportResult(added, updated, unchanged, new_docs)
+
+    def merge_from(self, other: AnnotationStore) -> MergeReport:
+        """Take in another annotator's database: every annotation id once, the newest version of each.
+
+        A deletion is a version too (the trash keeps its time), so work deleted
+        in one database is not brought back by merging an older copy. Merging
+        is idempotent and gives the same result in any order.
+        """
+        report = MergeReport()
+        changes: list[Change] = []
+        incoming = [(a, True) for a in other._annotations.values()] + [(a, False) for a in other._trash.values()]
+        put_live: list[Annotation] = []
+        put_dead: list[Annotation] = []
+        for ann, alive in incoming:
+            mine = self._annotations.get(ann.id)
+            mine_alive = mine is not None
+            mine = mine or self._trash.get(ann.id)
+            if mine is None:
+                if alive:
+                    put_live.append(ann)
+                    report.added += 1
+                else:
+                    put_dead.append(ann)
+                continue
+            if mine == ann and mine_alive == alive:
+                report.unchanged += 1
+                continue
+            report.conflicts.append(ann.id)
+            if _version_key(ann, alive) > _version_key(mine, mine_alive):
+                if alive:
+                    put_live.append(ann)
+                    report.updated += 1
+                else:
+                    put_dead.append(ann)
+                    report.deleted += 1 if mine_alive else 0
+            else:
+                report.unchanged += 1
+        for ann in put_live:
+            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann.to_dict()))
+            if ann.id in self._trash:
+                changes.append(self._keys[TRASH].delete(ann.id))
+        for ann in put_dead:
+            changes.append(self._keys[TRASH].put(ann.id, ann.to_dict()))
+            if ann.id in self._annotations:
+                changes.append(self._keys[ANNOTATIONS].delete(ann.id))
+        new_docs = []
+        for doc in other._documents.values():
+            mine = self._documents.get(doc.id)
+            if mine is None:
+                merged = doc
+                report.documents += 1
+            else:
+                newest = doc if doc.last_opened > mine.last_opened else mine
+                merged = replace(newest, statuses={**doc.statuses, **mine.statuses}, source=mine.source or doc.source)
+                if merged == mine:
+                    continue
+            new_docs.append(merged)
+            changes.append(self._keys[DOCUMENTS].put(merged.id, merged.to_dict()))
+        self._save(changes)
+        for ann in put_live:
+            if self._trash.pop(ann.id, None) is not None:
+                self._keys[TRASH].forget(ann.id)
+            self._index(ann)
+        for ann in put_dead:
+            if ann.id in self._annotations:
+                old = self._annotations.pop(ann.id)
+                self._by_document[old.document].pop(ann.id, None)
+                self._keys[ANNOTATIONS].forget(ann.id)
+            self._trash[ann.id] = ann
+        for doc in new_docs:
+            self._documents[doc.id] = doc
+        return report
 
     def replace_all(self, annotations: list[Annotation]) -> None:
         """Store several changed annotations in one durable step (re-anchoring, bulk edits)."""

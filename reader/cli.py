@@ -20,7 +20,7 @@ import click
 
 from annotations import __version__, formats
 from annotations.errors import MarginError
-from annotations.model import STATUSES, Tagset
+from annotations.model import GOLD, STATUSES, Tagset
 from annotations.storage import write_atomic
 from annotations.store import AnnotationStore
 from annotations.transfer import Selection, bundle, export, import_bytes
@@ -264,19 +264,24 @@ def _corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--tag", "-t", "tags", multiple=True, help="Only passages with this tag (repeat for several).")
 @click.option("--doc", help="Only this document: its path, file name or id.")
 @click.option("--annotator", "only_annotator", help="Only passages by this annotator.")
+@click.option("--gold", is_flag=True, help="Only the reviewed gold set (annotator 'gold').")
 @click.option("--out", "-o", default="-", show_default=True,
               help="File to write, or - for standard output (brat: a folder, or a .zip file).")
 @_corpus_option
 @global_options(skip=("annotator",))
 @click.pass_context
 def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc: str | None,
-               only_annotator: str | None, out: str, corpus_paths: tuple[Path, ...]) -> None:
+               only_annotator: str | None, gold: bool, out: str, corpus_paths: tuple[Path, ...]) -> None:
     """Export tagged passages (default: all of them, as margin-export JSON).
 
     Formats that carry each document's text (doccano, labelstudio, prodigy,
     brat) re-read the documents from where the reader last opened them, or
     from --corpus.
     """
+    if gold:
+        if only_annotator and only_annotator != GOLD:
+            fail("--gold and --annotator name different annotators; give one")
+        only_annotator = GOLD
     store = open_store(ctx, write=False)
     known = set(settings(ctx).tagset.names) | set(store.counts_by_tag())
     unknown = [t for t in tags if t not in known]
@@ -384,8 +389,92 @@ def status_cmd(ctx: click.Context, doc: str, status: str) -> None:
     found = match_documents(store, doc)
     if len(found) != 1:
         fail(f"{'no' if not found else 'more than one'} document matches {doc!r}")
-    store.set_status(found[0].id, status)
+    store.set_status(found[0].id, status, settings(ctx).annotator)
     click.echo(f"{found[0].path or found[0].id}: {status}")
+
+
+@cli.command("merge")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", "into", required=True, type=click.Path(path_type=Path), help="The database to merge into.")
+def merge_cmd(sources: tuple[Path, ...], into: Path) -> None:
+    """Merge annotators' databases SOURCES into one (--into).
+
+    Every annotation id appears once; where two databases hold different
+    versions of it, the newest (by its modified time) is kept and reported.
+    Merging again, or in another order, gives the same result.
+    """
+    for source in sources:
+        if not source.is_file():
+            fail(f"{source}: no such database")
+        if source.resolve() == into.resolve():
+            fail(f"{source} is also the --into database")
+    target = AnnotationStore(into)
+    try:
+        if target.read_only:
+            fail(f"{into} is {target.held_by}; close that margin first (nothing was changed)")
+        totals = {"added": 0, "updated": 0, "deleted": 0, "documents": 0}
+        conflicts: list[str] = []
+        for source in sources:
+            with AnnotationStore(source, read_only=True) as other:
+                report = target.merge_from(other)
+            for key in totals:
+                totals[key] += getattr(report, key)
+            conflicts += report.conflicts
+            click.echo(f"{source}: {report.added} added, {report.updated} updated, {report.deleted} deleted, "
+                       f"{report.unchanged} already there, {len(report.conflicts)} conflicts")
+        click.echo(f"merged {len(sources)} databases into {into}: {totals['added']} added, {totals['updated']} updated, "
+                   f"{totals['deleted']} deleted, {totals['documents']} new documents, {len(conflicts)} conflicts")
+        for ann_id in conflicts[:20]:
+            ann = target.get(ann_id)
+            kept = f"{ann.tag} by {ann.annotator or '?'}, modified {ann.modified}" if ann else "deleted"
+            click.echo(f"  conflict {ann_id}: kept the newest ({kept})")
+        if len(conflicts) > 20:
+            click.echo(f"  … and {len(conflicts) - 20} more")
+    finally:
+        target.close()
+
+
+@cli.command("agree")
+@click.option("--annotators", help="Comma-separated annotators to compare (default: all but gold).")
+@click.option("--tag", "-t", "tags", multiple=True, help="Only this tag (repeatable).")
+@click.option("--doc", help="Only this document: its path, file name or id.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of tables.")
+@_corpus_option
+@global_options
+@click.pass_context
+def agree_cmd(ctx: click.Context, annotators: str | None, tags: tuple[str, ...], doc: str | None, as_json: bool,
+              corpus_paths: tuple[Path, ...]) -> None:
+    """Agreement between annotators: span F1, token kappa, Krippendorff's alpha.
+
+    Exact-span F1 and overlap F1 and Cohen's kappa for each pair, per tag and
+    over all tags; Krippendorff's alpha (nominal) across all. See the README
+    for how each is computed.
+    """
+    from annotations.agreement import agreement
+    from annotations.transfer import match_documents
+
+    from .corpus import known_documents
+    from .listing import print_agreement
+
+    store = open_store(ctx, write=False)
+    passages = store.annotations(tags=tags or None)
+    if doc is not None:
+        wanted = {d.id for d in match_documents(store, doc)}
+        if not wanted:
+            fail(f"no document {doc!r} in {store.path}")
+        passages = [p for p in passages if p.document in wanted]
+    who = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else sorted(
+        {p.annotator for p in passages} - {GOLD})
+    if len(who) < 2:
+        fail(f"agreement needs at least two annotators; found {', '.join(who) or 'none'}")
+    unknown = [a for a in who if a not in {p.annotator for p in passages}]
+    if unknown:
+        fail(f"no passages by {', '.join(unknown)}")
+    texts = {d.id: d.text for d in known_documents(store, corpus_paths).documents}
+    report = agreement(passages, texts, who, list(tags) or None)
+    if report.missing_texts and not texts:
+        fail("the documents' texts are not available here; pass --corpus PATH")
+    print_agreement(report, as_json=as_json)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ Example (``margin config-path`` prints where it lives)::
 
     annotator = "ana"
     theme = "textual-light"
+    edit_others = false   # others' passages are shown but not changed
 
     [[tags]]
     name = "quote"
@@ -55,6 +56,7 @@ class Config:
     theme: str = ""
     tagset: Tagset = field(default_factory=lambda: DEFAULT_TAGSET)
     keys: dict[str, str] = field(default_factory=dict)
+    edit_others: bool = False  # may this annotator change other annotators' passages?
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -74,6 +76,8 @@ def load_config(path: Path | None = None) -> Config:
         config.annotator = data["annotator"].strip()
     if isinstance(data.get("theme"), str):
         config.theme = data["theme"]
+    if isinstance(data.get("edit_others"), bool):
+        config.edit_others = data["edit_others"]
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

@@ -38,8 +38,10 @@ class History:
             if current is not None:
                 self.store.delete(current.id)
             return current
-        self.store.put(target)
-        return target
+        # A fresh ``modified``: the undone state is the newest word on this annotation (merges rely on it).
+        restored = target.changed()
+        self.store.put(restored)
+        return restored
 
     def undo(self) -> Change | None:
         if not self._done:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotations.agreement import AgreementReport
 from annotations.model import Tagset
 from annotations.store import AnnotationStore
 
@@ -96,6 +97,7 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
                         "path": docs[doc_id].path if doc_id in docs else "",
                         "title": docs[doc_id].title if doc_id in docs else "",
                         "status": docs[doc_id].status if doc_id in docs else "new",
+                        "status_by_annotator": docs[doc_id].statuses if doc_id in docs else {},
                         "by_tag": dict(counts.most_common()),
                     }
                     for doc_id, counts in sorted(by_doc.items())
@@ -120,7 +122,10 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
     for doc_id, counts in sorted(by_doc.items(), key=lambda kv: docs[kv[0]].path if kv[0] in docs else kv[0]):
         doc = docs.get(doc_id)
         name = (doc.title or doc.path) if doc else doc_id[:12]
-        table.add_row(Text(safe_text(name)), doc.status if doc else "new", *[str(counts.get(t, 0) or "") for t in tags])
+        status = doc.status if doc else "new"
+        if doc and doc.statuses:
+            status = ", ".join(f"{who}: {st}" for who, st in sorted(doc.statuses.items()))
+        table.add_row(Text(safe_text(name)), Text(safe_text(status)), *[str(counts.get(t, 0) or "") for t in tags])
     console.print(table)
     table = Table(title="by annotator", title_justify="left")
     table.add_column("annotator")
@@ -128,6 +133,44 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
     for who, n in by_annotator.most_common():
         table.add_row(Text(safe_text(who or "(none)")), str(n))
     console.print(table)
+
+
+def _number(x: float) -> str:
+    return "–" if x != x else f"{x:.3f}"  # NaN: nothing to compare
+
+
+def print_agreement(report: AgreementReport, *, as_json: bool) -> None:
+    if as_json:
+        _write_json(
+            {
+                "annotators": report.annotators,
+                "tags": report.tags,
+                "pairs": [
+                    {k: (None if isinstance(v, float) and v != v else v) for k, v in vars(p).items()} for p in report.pairs
+                ],
+                "all": [
+                    {k: (None if isinstance(v, float) and v != v else v) for k, v in vars(g).items()} for g in report.groups
+                ],
+                "documents_without_text": report.missing_texts,
+            }
+        )
+        return
+    console = _console()
+    table = Table(title="pairwise agreement", title_justify="left")
+    for name in ("annotators", "tag", "exact F1", "overlap F1", "Cohen's κ", "documents", "tokens"):
+        table.add_column(name, justify="left" if name in ("annotators", "tag") else "right")
+    for p in report.pairs:
+        table.add_row(Text(safe_text(f"{p.a} · {p.b}")), Text(safe_text(p.tag)), _number(p.exact_f1),
+                      _number(p.overlap_f1), _number(p.kappa), str(p.documents), f"{p.tokens:,}")
+    console.print(table)
+    table = Table(title=f"all {len(report.annotators)} annotators", title_justify="left")
+    for name in ("tag", "Krippendorff's α", "documents", "tokens"):
+        table.add_column(name, justify="left" if name == "tag" else "right")
+    for g in report.groups:
+        table.add_row(Text(safe_text(g.tag)), _number(g.alpha), str(g.documents), f"{g.tokens:,}")
+    console.print(table)
+    if report.missing_texts:
+        console.print(f"[dim]{len(report.missing_texts)} documents left out: their text is not available (--corpus)[/]")
 
 
 def print_cleaned(cleaned: Cleaned, *, show_dropped: bool) -> None:

@@ -273,3 +273,53 @@ async def test_export_dialog_writes_the_file_and_says_where(db_path: Path, tmp_p
     start, end, tag = record["label"][0]
     assert tag == "source" and record["text"].encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
     app.store.close()
+
+
+async def test_others_passages_shown_not_editable_and_mine_only_toggle(db_path: Path) -> None:
+    corpus = load_corpus([SEEDS])
+    doc = corpus.documents[1]
+    with AnnotationStore(db_path) as store:
+        from annotations.model import Selector
+
+        store.create(document=doc.id, tag="claim", selector=Selector.from_span(doc.text, 0, 3), annotator="someone")
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_second(pilot)
+        assert "someone" in panel_text(app)
+        view.move_to(1)
+        await pilot.press("d")
+        await pilot.pause()
+        assert len(app.store) == 1
+        assert any("someone's" in n.message for n in app._notifications)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "someone" not in panel_text(app) and "No passages yet" in panel_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "someone" in panel_text(app)
+    app.store.close()
+
+
+async def test_review_accepts_a_version_into_gold(db_path: Path) -> None:
+    from annotations.model import GOLD, Selector
+
+    corpus = load_corpus([SEEDS])
+    doc = corpus.documents[1]
+    with AnnotationStore(db_path) as store:
+        start = doc.text.index("Vladimir")
+        store.create(document=doc.id, tag="claim", selector=Selector.from_span(doc.text, start, start + 30), annotator="ana")
+        store.create(document=doc.id, tag="source", selector=Selector.from_span(doc.text, start, start + 22), annotator="bo")
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_second(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReviewScreen"
+        await pilot.press("down", "down", "enter")  # the disagreement's second version: bo's source
+        await pilot.pause()
+        (gold,) = app.store.annotations(annotator=GOLD)
+        assert (gold.tag, gold.text) == ("source", doc.text[doc.text.index("Vladimir"):][:22])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+    app.store.close()

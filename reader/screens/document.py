@@ -48,6 +48,8 @@ class DocumentScreen(Screen):
         Binding("s", "status", "Status", id="status"),
         Binding("r", "raw", "Raw", id="raw"),
         Binding("e", "export", "Export", id="export"),
+        Binding("a", "toggle_annotators", "Mine/all", id="toggle_annotators"),
+        Binding("R", "review", "Review", id="review"),
         Binding("enter", "save_adjust", "Save span", show=False, id="save_adjust"),
         Binding("tab", "focus_panel", "Panel", show=False),
         Binding("escape", "escape", "Back", id="back"),
@@ -60,6 +62,7 @@ class DocumentScreen(Screen):
         self.document = document
         self.position = position
         self.raw_view = False
+        self.mine_only = False
         self.adjusting: Annotation | None = None
         self._matches: list[tuple[int, int]] = []
         self._search = ""
@@ -115,16 +118,37 @@ class DocumentScreen(Screen):
             line.append("   RAW PAGE (dropped lines dimmed; press r for the article)", style="bold reverse")
         if self.adjusting is not None:
             line.append("   ADJUSTING: move the ends, v or Enter saves, Esc cancels", style="bold reverse")
+        everyone = sorted({a.annotator or "?" for a in self.store.annotations(document=self.document.id)})
+        if self.mine_only:
+            line.append(f"   showing mine ({self.app.annotator}) · a: everyone", style="italic")
+        elif len(everyone) > 1:
+            line.append(f"   showing everyone ({', '.join(everyone)}) · a: mine only", style="italic")
         return line
 
     # -- annotations shown ------------------------------------------------------------------
 
+    def visible(self) -> list[Annotation]:
+        """The passages shown: everyone's, or with ``a`` only this annotator's."""
+        anns = self.store.annotations(document=self.document.id)
+        if self.mine_only:
+            anns = [a for a in anns if a.annotator == self.app.annotator]
+        return anns
+
     def annotations(self) -> list[Annotation]:
-        return [a for a in self.store.annotations(document=self.document.id) if not a.orphan]
+        return [a for a in self.visible() if not a.orphan]
+
+    def _editable(self, ann: Annotation) -> bool:
+        if ann.annotator in ("", self.app.annotator) or self.app.config.edit_others:
+            return True
+        self.notify(
+            f"This passage is {ann.annotator}'s: it is shown, not changed (set edit_others = true in the config "
+            "to allow it, or use R to review).", severity="warning", timeout=6,
+        )
+        return False
 
     def refresh_annotations(self) -> None:
         tagset = self.app.tagset
-        anns = self.store.annotations(document=self.document.id)
+        anns = self.visible()
         if self.raw_view:
             highlights = [Highlight(a.raw_start, a.raw_end, tagset.colour(a.tag), a.id) for a in anns if not a.orphan]
         else:
@@ -138,6 +162,8 @@ class DocumentScreen(Screen):
         for a in anns:
             label = Text()
             label.append(f" {a.tag} ", style=f"bold {tagset.colour(a.tag)} reverse")
+            if a.annotator and a.annotator != self.app.annotator:
+                label.append(f" {a.annotator}", style="italic dim")
             if a.orphan:
                 label.append(" orphan", style="bold red")
             quote = display_text(a.text.replace("\n", " "))
@@ -256,7 +282,7 @@ class DocumentScreen(Screen):
         self.app.history.record(None, ann, f"tag {tag}")
         stored = self.store.document(self.document.id)
         if stored is None or stored.status == "new":
-            self._write(lambda: self.store.set_status(self.document.id, "in progress"), "status")
+            self._write(lambda: self.store.set_status(self.document.id, "in progress", self.app.annotator), "status")
         self.view.clear_selection()
         self.refresh_annotations()
         self.notify(f"{tag}: “{_short(ann.text)}” saved", timeout=2)
@@ -270,7 +296,8 @@ class DocumentScreen(Screen):
             if tag is None:
                 return
             if self.view.selection is None and self.adjusting is None and current is not None:
-                self._retag(current, tag)
+                if self._editable(current):
+                    self._retag(current, tag)
             else:
                 self.action_tag(tag)
 
@@ -289,6 +316,8 @@ class DocumentScreen(Screen):
         ann = self.annotation_at(self.view.cursor)
         if ann is None:
             self.notify("No passage under the cursor to adjust.", severity="warning")
+            return
+        if not self._editable(ann):
             return
         self.adjusting = ann
         self.view.anchor = ann.start
@@ -389,6 +418,8 @@ class DocumentScreen(Screen):
         if ann is None:
             self.notify("No passage under the cursor: tag one first, then m adds a note.", severity="warning")
             return
+        if not self._editable(ann):
+            return
 
         def done(note: str | None) -> None:
             if note is None or note == ann.note:
@@ -407,6 +438,8 @@ class DocumentScreen(Screen):
         ann = self.annotation_at(self.view.cursor)
         if ann is None:
             self.notify("No passage under the cursor to delete.", severity="warning")
+            return
+        if not self._editable(ann):
             return
         if self._write(lambda: self.store.delete(ann.id), "delete") is not None:
             self.app.history.record(ann, None, "delete")
@@ -501,7 +534,9 @@ class DocumentScreen(Screen):
         stored = self.store.document(self.document.id)
 
         def chosen(status: str | None) -> None:
-            if status and self._write(lambda: self.store.set_status(self.document.id, status), "status"):
+            if status and self._write(
+                lambda: self.store.set_status(self.document.id, status, self.app.annotator), "status"
+            ):
                 self.query_one("#doc-title", Static).update(self._title_line())
                 self.notify(f"status: {status}", timeout=2)
 
@@ -542,6 +577,19 @@ class DocumentScreen(Screen):
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
             return
         self.app.call_from_thread(self.notify, f"exported {name} to {path}", timeout=6)
+
+    def action_toggle_annotators(self) -> None:
+        self.mine_only = not self.mine_only
+        self.refresh_annotations()
+        self.notify("showing only your passages" if self.mine_only else "showing everyone's passages", timeout=2)
+
+    def action_review(self) -> None:
+        if self.app.read_only_message:
+            self._can_edit()
+            return
+        from reader.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.document), lambda _: self.refresh_annotations())
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)

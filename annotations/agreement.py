@@ -1,0 +1,255 @@
+"""How much annotators agree, before anyone trusts the labels.
+
+Three views, each per tag and over all tags:
+
+* **Exact-span F1** (pairwise): a passage of one annotator matches one of the
+  other's if document, start, end and tag are all equal. F1 = 2·matches /
+  (passages of A + passages of B); symmetric, 1.0 only for identical work.
+* **Overlap F1** (pairwise): a passage counts as found if the other annotator
+  has a passage with the same tag sharing at least one character. P = share of
+  B's passages found by A, R = share of A's found by B, F1 = 2PR/(P+R).
+* **Cohen's kappa** (pairwise) on a token-level labelling: the documents both
+  annotated are cut into word tokens (``\\w+``); each token gets the tag of the
+  passage covering it (innermost if several), else "none". Per tag the labels
+  are "tag" / "not tag". κ = (p_o − p_e)/(1 − p_e).
+* **Krippendorff's alpha** (nominal) across all annotators on the same tokens,
+  an annotator who did not annotate a document counting as missing there.
+  α = 1 − D_o/D_e from the coincidence matrix.
+
+Documents enter a pair's figures only if both annotated them (each has at
+least one passage there); the counts of documents and tokens are reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .model import Annotation
+
+NONE = "none"
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+# -- the statistics --------------------------------------------------------------------------------
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two equally long label sequences (1.0 when both are constant and equal)."""
+    if len(a) != len(b):
+        raise ValueError("label sequences differ in length")
+    n = len(a)
+    if n == 0:
+        return float("nan")
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in ca.keys() | cb.keys()) / (n * n)
+    if expected == 1.0:
+        return 1.0 if observed == 1.0 else 0.0
+    return (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha_nominal(units: Iterable[Sequence[str | None]]) -> float:
+    """Krippendorff's alpha for nominal data; each unit lists one value per annotator (None = missing)."""
+    coincidence: dict[tuple[str, str], float] = defaultdict(float)
+    for unit in units:
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        counts = Counter(values)
+        for c, nc in counts.items():
+            for k, nk in counts.items():
+                pairs = nc * (nk - 1) if c == k else nc * nk
+                if pairs:
+                    coincidence[(c, k)] += pairs / (m - 1)
+    totals: dict[str, float] = defaultdict(float)
+    for (c, _), v in coincidence.items():
+        totals[c] += v
+    n = sum(totals.values())
+    if n <= 1:
+        return float("nan")
+    observed = sum(v for (c, k), v in coincidence.items() if c != k)
+    expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k) / (n - 1)
+    if expected == 0:
+        return 1.0
+    return 1.0 - observed / expected
+
+
+def _f1(p: float, r: float) -> float:
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def exact_f1(a: list[Annotation], b: list[Annotation]) -> float:
+    if not a and not b:
+        return float("nan")
+    key = lambda x: (x.document, x.start, x.end, x.tag)  # noqa: E731
+    matches = sum((Counter(map(key, a)) & Counter(map(key, b))).values())
+    return 2 * matches / (len(a) + len(b))
+
+
+def overlap_f1(a: list[Annotation], b: list[Annotation]) -> float:
+    if not a and not b:
+        return float("nan")
+
+    def found(x: Annotation, others: list[Annotation]) -> bool:
+        return any(o.document == x.document and o.tag == x.tag and o.start < x.end and x.start < o.end for o in others)
+
+    recall = sum(found(x, b) for x in a) / len(a) if a else 0.0
+    precision = sum(found(y, a) for y in b) / len(b) if b else 0.0
+    return _f1(precision, recall)
+
+
+# -- token labelling ---------------------------------------------------------------------------------
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def token_labels(tokens: list[tuple[int, int]], passages: list[Annotation], tag: str | None = None) -> list[str]:
+    """One label per token: the tag of the innermost passage covering it (or, per tag, tag / none)."""
+    labels = [NONE] * len(tokens)
+    width = [0] * len(tokens)  # length of the passage that gave each token its label
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
+    for p in passages:
+        if tag is not None and p.tag != tag:
+            continue
+        # Tokens overlapping [p.start, p.end): their end is after p.start and their start before p.end.
+        first = bisect.bisect_right(ends, p.start)
+        last = bisect.bisect_left(starts, p.end)
+        size = p.end - p.start
+        for i in range(first, last):
+            if labels[i] == NONE or size < width[i]:
+                labels[i] = p.tag
+                width[i] = size
+    return labels
+
+
+# -- the report --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    a: str
+    b: str
+    tag: str  # a tag, or "all"
+    exact_f1: float
+    overlap_f1: float
+    kappa: float
+    documents: int
+    tokens: int
+
+
+@dataclass(frozen=True)
+class GroupAgreement:
+    tag: str
+    alpha: float
+    annotators: int
+    documents: int
+    tokens: int
+
+
+@dataclass
+class AgreementReport:
+    annotators: list[str]
+    tags: list[str]
+    pairs: list[PairAgreement] = field(default_factory=list)
+    groups: list[GroupAgreement] = field(default_factory=list)
+    missing_texts: list[str] = field(default_factory=list)
+
+
+def agreement(
+    passages: list[Annotation],
+    texts: dict[str, str],
+    annotators: list[str] | None = None,
+    tags: list[str] | None = None,
+) -> AgreementReport:
+    """Every figure of the module docstring for ``passages``; ``texts`` holds each document's cleaned text."""
+    passages = [p for p in passages if not p.orphan]
+    who = annotators or sorted({p.annotator for p in passages})
+    passages = [p for p in passages if p.annotator in who]
+    all_tags = tags or sorted({p.tag for p in passages})
+    passages = [p for p in passages if p.tag in all_tags]
+    by: dict[str, dict[str, list[Annotation]]] = defaultdict(lambda: defaultdict(list))
+    for p in passages:
+        by[p.annotator][p.document].append(p)
+    report = AgreementReport(who, all_tags)
+    report.missing_texts = sorted({p.document for p in passages if p.document not in texts})
+    tokens_of = {doc: token_spans(text) for doc, text in texts.items()}
+
+    for a, b in combinations(who, 2):
+        docs = sorted(d for d in by[a].keys() & by[b].keys() if d in tokens_of)
+        for tag in [*all_tags, "all"]:
+            pick = (lambda ps: ps) if tag == "all" else (lambda ps, t=tag: [p for p in ps if p.tag == t])
+            pa = [p for d in docs for p in pick(by[a][d])]
+            pb = [p for d in docs for p in pick(by[b][d])]
+            la, lb = [], []
+            for d in docs:
+                la += token_labels(tokens_of[d], by[a][d], None if tag == "all" else tag)
+                lb += token_labels(tokens_of[d], by[b][d], None if tag == "all" else tag)
+            report.pairs.append(
+                PairAgreement(a, b, tag, exact_f1(pa, pb), overlap_f1(pa, pb), cohen_kappa(la, lb) if la else float("nan"),
+                              len(docs), len(la))
+            )
+
+    docs = sorted(d for d in tokens_of if sum(d in by[x] for x in who) >= 2)
+    for tag in [*all_tags, "all"]:
+        units: list[list[str | None]] = []
+        for d in docs:
+            columns = [
+                token_labels(tokens_of[d], by[x][d], None if tag == "all" else tag) if d in by[x] else None for x in who
+            ]
+            for i in range(len(tokens_of[d])):
+                units.append([col[i] if col is not None else None for col in columns])
+        report.groups.append(GroupAgreement(tag, krippendorff_alpha_nominal(units), len(who), len(docs), len(units)))
+    return report
+
+
+# -- where annotators differ (for review) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A stretch of text where annotators' passages overlap but do not all agree."""
+
+    start: int
+    end: int
+    versions: dict[str, list[Annotation]]  # annotator → their passages here (empty: none)
+    gold: list[Annotation]  # what the reviewed set already holds here
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.gold)
+
+
+def disagreements(passages: list[Annotation], gold_name: str = "gold") -> list[Disagreement]:
+    """Overlapping passages grouped into stretches; those where annotators differ, in text order."""
+    passages = [p for p in passages if not p.orphan]
+    gold = [p for p in passages if p.annotator == gold_name]
+    work = sorted((p for p in passages if p.annotator != gold_name), key=lambda p: (p.start, p.end))
+    annotators = sorted({p.annotator for p in work})
+    groups: list[list[Annotation]] = []
+    end = -1
+    for p in work:
+        if groups and p.start < end:
+            groups[-1].append(p)
+            end = max(end, p.end)
+        else:
+            groups.append([p])
+            end = p.end
+    found = []
+    for group in groups:
+        versions = {who: [p for p in group if p.annotator == who] for who in annotators}
+        shapes = {who: sorted((p.start, p.end, p.tag) for p in ps) for who, ps in versions.items()}
+        if len({tuple(s) for s in shapes.values()}) <= 1:
+            continue
+        start, stop = min(p.start for p in group), max(p.end for p in group)
+        here = [g for g in gold if g.start < stop and start < g.end]
+        found.append(Disagreement(start, stop, versions, here))
+    return found

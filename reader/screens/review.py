@@ -1,0 +1,106 @@
+"""Review: where annotators disagree on a document, and accepting one version into the gold set."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.agreement import disagreements
+from annotations.errors import MarginError
+from annotations.model import GOLD
+from reader.corpus import SourceDocument
+from reader.layout import display_text
+
+
+class ReviewScreen(Screen):
+    """Each disagreement with every annotator's version; Enter accepts the highlighted one into gold."""
+
+    AUTO_FOCUS = "#versions"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, document: SourceDocument) -> None:
+        super().__init__()
+        self.document = document
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="review-title")
+        yield OptionList(id="versions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        store = self.app.store
+        found = disagreements(store.annotations(document=self.document.id), GOLD)
+        title = Text()
+        title.append(f"Review: {display_text(self.document.title)}", style="bold")
+        open_ = sum(not d.resolved for d in found)
+        title.append(f"   {len(found)} disagreements, {open_} without a gold version · Enter accepts into gold", style="dim")
+        self.query_one("#review-title", Static).update(title)
+        options: list[Option] = []
+        text = self.document.text
+        tagset = self.app.tagset
+        for n, d in enumerate(found, start=1):
+            head = Text()
+            head.append(f"{n}. ", style="bold")
+            quote = display_text(text[d.start : d.end].replace("\n", " "))
+            head.append(f"“{quote[:70]}{'…' if len(quote) > 70 else ''}”")
+            if d.resolved:
+                head.append("  ✓ gold: " + ", ".join(g.tag for g in d.gold), style="bold green")
+            options.append(Option(head, disabled=True))
+            for who, passages in d.versions.items():
+                if not passages:
+                    options.append(Option(Text(f"     {who}: — (no passage)", style="dim"), disabled=True))
+                for p in passages:
+                    line = Text(f"     {who}: ")
+                    line.append(f" {p.tag} ", style=f"bold {tagset.colour(p.tag)} reverse")
+                    shown = display_text(p.text.replace("\n", " "))
+                    line.append(f" “{shown[:60]}{'…' if len(shown) > 60 else ''}”")
+                    if p.note:
+                        line.append(f"  ✎ {display_text(p.note)}", style="italic")
+                    options.append(Option(line, id=p.id))
+        if not found:
+            options.append(Option(Text("No disagreements here: every annotator agrees (or only one annotated).",
+                                       style="dim"), disabled=True))
+        versions = self.query_one("#versions", OptionList)
+        highlighted = versions.highlighted
+        versions.clear_options()
+        versions.add_options(options)
+        if highlighted is not None and highlighted < len(options):
+            versions.highlighted = highlighted
+
+    @on(OptionList.OptionSelected, "#versions")
+    def accept(self, event: OptionList.OptionSelected) -> None:
+        store = self.app.store
+        chosen = store.get(str(event.option.id))
+        if chosen is None:
+            return
+        existing = [g for g in store.annotations(document=self.document.id, annotator=GOLD)
+                    if (g.start, g.end, g.tag) == (chosen.start, chosen.end, chosen.tag)]
+        if existing:
+            self.notify("That version is already in the gold set.", timeout=3)
+            return
+        try:
+            gold = store.create(document=chosen.document, tag=chosen.tag, selector=chosen.selector,
+                                raw_start=chosen.raw_start, raw_end=chosen.raw_end, note=chosen.note, annotator=GOLD)
+        except MarginError as err:
+            self.notify(f"Not saved: {err}", severity="error")
+            return
+        self.app.history.record(None, gold, "accept into gold")
+        self.notify(f"accepted {chosen.annotator}'s {chosen.tag} into gold", timeout=3)
+        self.refresh_list()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
