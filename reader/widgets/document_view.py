@@ -96,7 +96,6 @@ class DocumentView(ScrollView, can_focus=True):
     def __init__(self, text: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._text = text
-        self._display = display_text(text)
         self._wrapped: WrappedText | None = None
         self.anchor: int | None = None  # selection anchor while selecting
         self.selecting = False  # True while movement extends the selection
@@ -116,7 +115,6 @@ class DocumentView(ScrollView, can_focus=True):
 
     def set_text(self, text: str, cursor: int = 0, dimmed: list[tuple[int, int]] | None = None) -> None:
         self._text = text
-        self._display = display_text(text)
         self._wrapped = None
         self._dimmed = dimmed or []
         self.clear_selection()
@@ -290,6 +288,20 @@ class DocumentView(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------------------------
 
+    @staticmethod
+    def _spans_in(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+        """The sorted, non-overlapping ``spans`` that touch ``[start, end)``."""
+        if not spans:
+            return []
+        k = bisect.bisect_right(spans, (start, start)) - 1
+        found = []
+        for a, b in spans[max(0, k) :]:
+            if a >= end:
+                break
+            if b > start:
+                found.append((a, b))
+        return found
+
     def _covering(self, start: int, end: int) -> list[Highlight]:
         """Highlights that overlap ``[start, end)``."""
         lo = bisect.bisect_left(self._highlight_starts, start - self._max_len)
@@ -314,13 +326,16 @@ class DocumentView(ScrollView, can_focus=True):
         match_style = Style(bgcolor="#f6d32d", color="black", underline=True)
         dim = Style(dim=True, italic=True)
         segments: list[Segment] = []
-        display = self._display
+        display = display_text(self._text[vl.start : max(shown_end, vl.start)])
         run_style: Style | None = None
         run_chars: list[str] = []
 
+        dimmed = [(a, b) for a, b in self._spans_in(self._dimmed, vl.start, vl.end)]
+        matches = [(a, b) for a, b in self._spans_in(self._matches, vl.start, vl.end)]
+
         def style_at(i: int) -> Style:
             style = base
-            if self._dimmed and any(a <= i < b for a, b in self._dimmed):
+            if dimmed and any(a <= i < b for a, b in dimmed):
                 style = style + dim
             hits = [h for h in covering if h.start <= i < h.end]
             if hits:
@@ -328,7 +343,7 @@ class DocumentView(ScrollView, can_focus=True):
                 style = style + Style(bgcolor=inner.colour, color=_contrast(inner.colour))
                 if len(hits) > 1:
                     style = style + Style(underline=True, bold=True)
-            if self._matches and any(a <= i < b for a, b in self._matches):
+            if matches and any(a <= i < b for a, b in matches):
                 style = style + match_style
             if selection and selection[0] <= i < selection[1]:
                 style = style + select_style
@@ -342,14 +357,24 @@ class DocumentView(ScrollView, can_focus=True):
                 segments.append(Segment("".join(run_chars), run_style))
                 run_chars = []
             run_style = style
-            run_chars.append(display[i])
+            run_chars.append(display[i - vl.start])
         if run_chars:
             segments.append(Segment("".join(run_chars), run_style))
         # The cursor on a paragraph's end (its newline) shows as a block.
         if vl.end > shown_end and self.cursor == shown_end and self.has_focus:
             segments.append(Segment(" ", base + cursor_style))
+        if self._wrapped is not None and self._wrapped.changed:
+            self._wrapped.changed = False
+            self.call_after_refresh(self._sync_height)
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _sync_height(self) -> None:
+        """Exact wrapping corrected the estimated height of some paragraphs: resize the scroll area."""
+        if self._wrapped is not None:
+            height = self._wrapped.line_count
+            if height != self.virtual_size.height:
+                self.virtual_size = Size(self._text_width(), height)
 
     def on_focus(self) -> None:
         self.refresh()
