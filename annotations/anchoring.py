@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-
 from .model import Annotation, Selector
 
 if TYPE_CHECKING:
@@ -76,6 +74,8 @@ def _fuzzy(text: str, ann: Annotation) -> Anchor | None:
     window = text[lo:hi]
     if not window:
         return None
+    from rapidfuzz import fuzz  # imported on the first fuzzy search only
+
     match = fuzz.partial_ratio_alignment(quote, window, score_cutoff=FUZZY_MIN_SCORE)
     if match is None:
         return None

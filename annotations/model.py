@@ -115,16 +115,12 @@ class Annotation:
         return replace(self, modified=utc_now(), **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in ANNOTATION_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
         """Read a stored or imported record; unknown keys are ignored, types checked."""
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name in data:
-                values[f.name] = data[f.name]
-        ann = cls(**values)
+        ann = cls(**{name: data[name] for name in ANNOTATION_FIELDS if name in data})
         ann.validate()
         return ann
 

@@ -135,6 +135,7 @@ class JournaledStorage(Storage):
         self._journal_fd: int | None = None
         self._journal_size = 0
         self._dirty = False
+        self._compactor: threading.Thread | None = None
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a folder, not a database file; pass a file path such as {self.path / 'annotations.json'}")
         if not self.read_only:
@@ -158,6 +159,7 @@ class JournaledStorage(Storage):
             self._snapshot()
 
     def close(self) -> None:
+        self.wait_for_compaction()
         with self._mutex:
             if not self.read_only and (self._journal_size or self._dirty):
                 # On failure the journal still holds everything; the next open folds it in.
@@ -191,8 +193,47 @@ class JournaledStorage(Storage):
             self._journal_size += len(line)
             for change in changes:
                 self._apply(self._tables, change)
-            if self._journal_size > self.COMPACT_AFTER:
-                self.compact()
+            if self._journal_size > self.COMPACT_AFTER and self._compactor is None:
+                self._compact_in_background()
+
+    def _compact_in_background(self) -> None:
+        """Fold the journal into the snapshot without making the writer wait for the disk.
+
+        The snapshot's content is taken now (under the lock); writing it and
+        trimming the folded part off the journal happen in a thread. Until the
+        trim, replaying the whole journal over the new snapshot is harmless.
+        """
+        content = orjson.dumps(self._tables)
+        mark = self._journal_size
+
+        def fold() -> None:
+            try:
+                write_atomic(self.path, content)
+                with self._mutex:
+                    self._trim_journal(mark)
+            except OSError:
+                pass  # the journal still holds everything; the next fold or open tries again
+            finally:
+                self._compactor = None
+
+        self._compactor = threading.Thread(target=fold, name="margin-compact", daemon=True)
+        self._compactor.start()
+
+    def _trim_journal(self, mark: int) -> None:
+        """Drop the first ``mark`` bytes of the journal (they are in the snapshot now)."""
+        with open(self.journal_path, "rb") as fh:
+            fh.seek(mark)
+            tail = fh.read()
+        write_atomic(self.journal_path, tail)
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        self._journal()
+
+    def wait_for_compaction(self) -> None:
+        compactor = self._compactor
+        if compactor is not None:
+            compactor.join()
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot, then empty the journal."""

@@ -12,6 +12,7 @@ after a restart), ``_meta`` (schema version).
 
 from __future__ import annotations
 
+import operator
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,9 @@ class _Keyed:
 
     def forget(self, record_id: str) -> None:
         self.keys.pop(record_id, None)
+
+
+_TEXT_ORDER = operator.attrgetter("document", "start", "end", "created")
 
 
 def _version_key(ann: Annotation, alive: bool = True) -> tuple:
@@ -238,7 +242,7 @@ class AnnotationStore:
         found = [
             a for a in pool if (wanted is None or a.tag in wanted) and (annotator is None or a.annotator == annotator)
         ]
-        found.sort(key=lambda a: (a.document, a.start, a.end, a.created))
+        found.sort(key=_TEXT_ORDER)
         return found
 
     def deleted(self) -> list[Annotation]:

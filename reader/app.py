@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
-from annotations.anchoring import reanchor_document
 from annotations.errors import MarginError
 from annotations.model import DEFAULT_TAGSET, Tagset
 from annotations.store import AnnotationStore
@@ -18,8 +17,6 @@ from annotations.store import AnnotationStore
 from .config import Config
 from .corpus import Corpus
 from .history import History
-from .screens.dialogs import HelpScreen
-from .screens.document import DocumentScreen
 from .screens.library import LibraryScreen
 
 
@@ -54,6 +51,10 @@ class MarginApp(App):
             self.read_only_message = f"read-only — {store.path} is {store.held_by or 'open elsewhere'}"
         self.sub_title = f"{annotator} · {store.path}"
 
+    def get_default_screen(self) -> LibraryScreen:
+        """The library is the first screen (no blank screen under it)."""
+        return LibraryScreen()
+
     def on_mount(self) -> None:
         if self.config.theme:
             try:
@@ -71,7 +72,6 @@ class MarginApp(App):
                 )
             except MarginError as err:
                 self.notify(f"Could not save the document list: {err}", severity="error")
-        self.push_screen(LibraryScreen())
         if self.corpus.skipped:
             lines = "\n".join(f"{s.path}: {s.reason}" for s in self.corpus.skipped[:8])
             more = f"\n… and {len(self.corpus.skipped) - 8} more" if len(self.corpus.skipped) > 8 else ""
@@ -89,6 +89,8 @@ class MarginApp(App):
             self.notify("That document is no longer in the corpus.", severity="error")
             return
         if not self.store.read_only:
+            from annotations.anchoring import reanchor_document
+
             try:
                 report = reanchor_document(self.store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span)
             except MarginError as err:
@@ -100,6 +102,8 @@ class MarginApp(App):
                         "(listed in the side panel, never deleted).",
                         severity="warning", timeout=8,
                     )
+        from .screens.document import DocumentScreen  # imported when first needed: a faster start
+
         stored = self.store.document(doc_id)
         screen = DocumentScreen(doc, position=stored.position if stored else 0)
         if replace:
@@ -108,6 +112,8 @@ class MarginApp(App):
             self.push_screen(screen)
 
     def action_help(self) -> None:
+        from .screens.dialogs import HelpScreen
+
         screen = self.screen
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()

@@ -13,13 +13,13 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-from charset_normalizer import from_bytes
-
-from annotations.store import AnnotationStore
-from annotations.transfer import DocumentText
+from typing import TYPE_CHECKING
 
 from .cleaning import Cleaned, clean
+
+if TYPE_CHECKING:
+    from annotations.store import AnnotationStore
+    from annotations.transfer import DocumentText
 
 TEXT_SUFFIXES = (".txt", ".md")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -62,6 +62,8 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
         pass
     if b"\x00" in data[:65536]:
         return None, "binary file (contains NUL bytes)"
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8: it takes a while to import
+
     best = from_bytes(data[: 4 * 1024 * 1024]).best()
     if best is None or best.encoding is None:
         return None, "binary file or unknown encoding"
@@ -167,6 +169,8 @@ def load_corpus(paths: tuple[Path, ...] | list[Path] = (), max_bytes: int = DEFA
 
 def document_texts(corpus: Corpus) -> list[DocumentText]:
     """The corpus as the data core's importer and exporters see it: cleaned text and offset map."""
+    from annotations.transfer import DocumentText
+
     return [DocumentText(d.id, d.path, d.title, d.text, d.cleaned.to_raw_span) for d in corpus.documents]
 
 

@@ -33,9 +33,10 @@ def export(bundle: ExportBundle) -> bytes:
         "version": VERSION,
         "exported": bundle.exported,
         "documents": [document_record(d) for d in bundle.documents],
-        "passages": [p.to_dict() for p in bundle.passages],
+        "passages": bundle.passages,  # orjson writes the dataclasses directly, field by field
     }
-    return orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n"
+    # Compact: a hundred thousand passages export in a fraction of a second (``jq .`` shows it indented).
+    return orjson.dumps(payload) + b"\n"
 
 
 def sniff(content: bytes) -> bool:

@@ -563,6 +563,7 @@ class DocumentScreen(Screen):
         self.app.push_screen(ExportDialog(self.app.tagset, Path.cwd()), chosen)
 
     def _export(self, choice: dict) -> None:
+
         path = Path(choice["path"]).expanduser()
         name = choice["format"]
         texts = {d.id: d.text for d in self.app.corpus.documents} if formats.needs_text(name) else {}

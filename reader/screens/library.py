@@ -34,19 +34,18 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="banner", classes="banner")
-        yield Input(placeholder="filter by title or path…", id="filter")
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter").display = False
         banner = self.query_one("#banner", Static)
         banner.update(self.app.read_only_message or "")
         banner.display = bool(self.app.read_only_message)
         self.refresh_table()
 
     def on_screen_resume(self) -> None:
-        self.refresh_table()
+        if self.is_mounted and self.query_one(DataTable).row_count:
+            self.refresh_table()  # back from a document: counts and status may have changed
 
     def refresh_table(self) -> None:
         table = self.query_one(DataTable)
@@ -125,14 +124,19 @@ class LibraryScreen(Screen):
         self.refresh_table()
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
+        boxes = self.query("#filter")
+        if boxes:
+            box = boxes.first(Input)
+            box.display = True
+        else:  # mounted on first use: an idle Input costs start-up time
+            box = Input(placeholder="filter by title or path…", id="filter")
+            self.mount(box, before=self.query_one(DataTable))
         box.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
+        for box in self.query("#filter").results(Input):
+            box.value = ""
+            box.display = False
         self.query_one(DataTable).focus()
 
     @on(Input.Changed, "#filter")

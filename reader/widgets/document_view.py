@@ -9,6 +9,7 @@ it posts messages (cursor moved, tag asked for) and the screen acts on them.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -106,6 +107,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._dimmed: list[tuple[int, int]] = []
         self._mouse_down = False
         self._goal_column: int | None = None
+        self._style_cache: dict[tuple, Style] = {}
 
     # -- content ------------------------------------------------------------------------
 
@@ -316,58 +318,75 @@ class DocumentView(ScrollView, can_focus=True):
         if not self._text or line_no >= self.wrapped.line_count:
             return Strip.blank(width, base)
         vl = self.wrapped.line(line_no)
+        start = vl.start
         shown_end = vl.end
-        if shown_end > vl.start and shown_end - 1 < len(self._text) and self._text[shown_end - 1] == "\n":
+        if shown_end > start and shown_end - 1 < len(self._text) and self._text[shown_end - 1] == "\n":
             shown_end -= 1
-        covering = self._covering(vl.start, vl.end)
+        shown_end = max(shown_end, start)
+        display = display_text(self._text[start:shown_end])
+
+        # Everything that can change the style inside this line, as spans; the line is cut at their ends
+        # and each piece styled once.
+        covering = self._covering(start, vl.end)
+        dimmed = self._spans_in(self._dimmed, start, vl.end)
+        matches = self._spans_in(self._matches, start, vl.end)
         selection = self.selection
-        cursor_style = Style(reverse=True, bold=True)
-        select_style = Style(bgcolor="#5f87d7", color="white")
-        match_style = Style(bgcolor="#f6d32d", color="black", underline=True)
-        dim = Style(dim=True, italic=True)
+        cursor = self.cursor if self.has_focus else -1
+        cuts = {start, shown_end}
+        for h in covering:
+            cuts.update((h.start, h.end))
+        for a, b in (*dimmed, *matches):
+            cuts.update((a, b))
+        if selection:
+            cuts.update(selection)
+        if start <= cursor < shown_end:
+            cuts.update((cursor, cursor + 1))
+        points = sorted(c for c in cuts if start <= c <= shown_end)
+
         segments: list[Segment] = []
-        display = display_text(self._text[vl.start : max(shown_end, vl.start)])
-        run_style: Style | None = None
-        run_chars: list[str] = []
-
-        dimmed = [(a, b) for a, b in self._spans_in(self._dimmed, vl.start, vl.end)]
-        matches = [(a, b) for a, b in self._spans_in(self._matches, vl.start, vl.end)]
-
-        def style_at(i: int) -> Style:
-            style = base
-            if dimmed and any(a <= i < b for a, b in dimmed):
-                style = style + dim
-            hits = [h for h in covering if h.start <= i < h.end]
-            if hits:
-                inner = min(hits, key=lambda h: h.end - h.start)
-                style = style + Style(bgcolor=inner.colour, color=_contrast(inner.colour))
-                if len(hits) > 1:
-                    style = style + Style(underline=True, bold=True)
-            if matches and any(a <= i < b for a, b in matches):
-                style = style + match_style
-            if selection and selection[0] <= i < selection[1]:
-                style = style + select_style
-            if i == self.cursor and self.has_focus:
-                style = style + cursor_style
-            return style
-
-        for i in range(vl.start, max(shown_end, vl.start)):
-            style = style_at(i)
-            if style != run_style and run_chars:
-                segments.append(Segment("".join(run_chars), run_style))
-                run_chars = []
-            run_style = style
-            run_chars.append(display[i - vl.start])
-        if run_chars:
-            segments.append(Segment("".join(run_chars), run_style))
+        for a, b in itertools.pairwise(points):
+            hits = tuple(h for h in covering if h.start <= a < h.end)
+            key = (
+                hits and min(hits, key=lambda h: h.end - h.start).colour,
+                len(hits) > 1,
+                any(x <= a < z for x, z in dimmed),
+                any(x <= a < z for x, z in matches),
+                bool(selection and selection[0] <= a < selection[1]),
+                a == cursor,
+            )
+            segments.append(Segment(display[a - start : b - start], self._style(base, key)))
         # The cursor on a paragraph's end (its newline) shows as a block.
-        if vl.end > shown_end and self.cursor == shown_end and self.has_focus:
-            segments.append(Segment(" ", base + cursor_style))
+        if vl.end > shown_end and cursor == shown_end:
+            segments.append(Segment(" ", self._style(base, ("", False, False, False, False, True))))
         if self._wrapped is not None and self._wrapped.changed:
             self._wrapped.changed = False
             self.call_after_refresh(self._sync_height)
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _style(self, base: Style, key: tuple) -> Style:
+        """The style of a piece of text, from (passage colour, overlapped, dimmed, match, selected, cursor)."""
+        cache_key = (base, key)
+        style = self._style_cache.get(cache_key)
+        if style is None:
+            colour, overlapped, dimmed, match, selected, cursor = key
+            style = base
+            if dimmed:
+                style += Style(dim=True, italic=True)
+            if colour:
+                style += Style(bgcolor=colour, color=_contrast(colour))
+                if overlapped:
+                    style += Style(underline=True, bold=True)
+            if match:
+                style += Style(bgcolor="#f6d32d", color="black", underline=True)
+            if selected:
+                style += Style(bgcolor="#5f87d7", color="white")
+            if cursor:
+                style += Style(reverse=True, bold=True)
+            if len(self._style_cache) > 512:
+                self._style_cache.clear()
+            self._style_cache[cache_key] = style
+        return style
 
     def _sync_height(self) -> None:
         """Exact wrapping corrected the estimated height of some paragraphs: resize the scroll area."""

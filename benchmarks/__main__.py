@@ -1,0 +1,5 @@
+"""``python -m benchmarks`` runs every benchmark."""
+
+from benchmarks.run import main
+
+main()

@@ -1,0 +1,445 @@
+"""Every performance target of margin, each against its baseline in the same run.
+
+    python -m benchmarks            # all of them (a few minutes)
+    python -m benchmarks --quick    # smaller sizes, to check the harness
+
+Prints a table (ours, baseline, ratio, target) and writes
+``benchmarks/results/latest.json``. Machines here are shared and noisy, so
+each figure is the best of several runs and what matters is the ratio between
+two things measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = (
+    "the of and to in a is that for on with as was by at from said it be are have this has will its an not they "
+    "government minister report officials president market analysts country economy policy security military "
+    "election court police company bank energy oil talks agreement forces border region crisis prices growth "
+    "sanctions trade week year month people city capital support pressure plan deal investment according"
+).split()
+
+
+def article(size: int, seed: int = 1) -> str:
+    """A generated article of about ``size`` characters: a title and paragraphs of sentences."""
+    rng = random.Random(seed)
+    parts = ["A Generated Article For Measuring Margin"]
+    total = len(parts[0])
+    while total < size:
+        sentences = []
+        for _ in range(rng.randint(2, 7)):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(6, 28))]
+            words[0] = words[0].capitalize()
+            if rng.random() < 0.2:
+                words.insert(rng.randint(1, len(words) - 1), f"“{rng.choice(WORDS)}”")
+            sentences.append(" ".join(words) + rng.choice(".........?!"))
+        paragraph = " ".join(sentences)
+        parts.append(paragraph)
+        total += len(paragraph) + 2
+    return "\n\n".join(parts)[:size]
+
+
+@dataclass
+class Row:
+    name: str
+    ours: float
+    baseline: float
+    unit: str
+    target: str
+    ok: bool | None
+    note: str = ""
+    faster: bool = True  # True: ratio = baseline/ours (how many times faster); False: ours/baseline
+
+    @property
+    def ratio(self) -> float:
+        if self.faster:
+            return self.baseline / self.ours if self.ours else float("inf")
+        return self.ours / self.baseline if self.baseline else float("inf")
+
+
+def best(fn: Callable[[], float], repeat: int) -> float:
+    return min(fn() for _ in range(repeat))
+
+
+# -- the document view against TextArea ------------------------------------------------------------
+
+
+async def _open_and_drive(make_widget: Callable[[], object], text: str, ours: bool) -> dict[str, float]:
+    """Mount a text widget in a headless app; time first paint, then page, cursor and resize work at the end.
+
+    Keys are timed as the widget's own action plus rendering every visible
+    line, so Pilot's fixed per-key overhead does not hide the difference.
+    """
+    from textual.app import App
+
+    class Bench(App):
+        pass
+
+    app = Bench()
+    timings: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        widget = make_widget()
+        t0 = time.perf_counter()
+        await app.mount(widget)
+        widget.focus()
+        await pilot.pause()
+        timings["open"] = time.perf_counter() - t0
+        height = widget.scrollable_content_region.height
+
+        def paint() -> None:
+            for y in range(height):
+                widget.render_line(y)
+
+        if ours:
+            widget.action_document_edge(1)
+            page_up, page_down = (lambda: widget.action_move_page(-1)), (lambda: widget.action_move_page(1))
+            left, right = (lambda: widget.action_move_char(-1)), (lambda: widget.action_move_char(1))
+        else:
+            last = widget.document.line_count - 1
+            widget.move_cursor((last, 0))
+            page_up, page_down = widget.action_cursor_page_up, widget.action_cursor_page_down
+            left, right = widget.action_cursor_left, widget.action_cursor_right
+        await pilot.pause()
+        paint()
+
+        def timed(actions: list[Callable[[], object]], rounds: int) -> float:
+            t0 = time.perf_counter()
+            for _ in range(rounds):
+                for action in actions:
+                    action()
+                    paint()
+            return (time.perf_counter() - t0) / (rounds * len(actions))
+
+        timings["page"] = timed([page_up, page_down], 10)
+        timings["move"] = timed([left, right], 20)
+        t0 = time.perf_counter()
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        paint()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        paint()
+        timings["resize"] = (time.perf_counter() - t0) / 2
+    return timings
+
+
+def view_timings(text: str, which: str, repeat: int) -> dict[str, float]:
+    from textual.widgets import TextArea
+
+    from reader.widgets.document_view import DocumentView
+
+    def ours() -> object:
+        return DocumentView(text)
+
+    def stock() -> object:
+        return TextArea(text, read_only=True, soft_wrap=True)
+
+    make = ours if which == "ours" else stock
+    runs = [asyncio.run(_open_and_drive(make, text, ours=which == "ours")) for _ in range(repeat)]
+    return {key: min(r[key] for r in runs) for key in runs[0]}
+
+
+# -- storage -------------------------------------------------------------------------------------------
+
+
+def _fill(store, n: int, docs: int = 1000) -> None:
+    from annotations.model import Annotation, Selector
+
+    text = article(4000, seed=7)
+    anns = []
+    for i in range(n):
+        start = (i * 37) % 3900
+        anns.append(
+            Annotation.create(document=f"{i % docs:064x}", tag=("claim", "source", "prediction")[i % 3],
+                              selector=Selector.from_span(text, start, start + 40), annotator="bench")
+        )
+    store.merge(anns)
+
+
+def tagging_in_app(n_existing: int, repeat: int) -> float:
+    """Seconds from pressing ``1`` to the passage being shown and durable, with ``n_existing`` stored."""
+    from annotations.store import AnnotationStore
+    from reader.app import MarginApp
+    from reader.corpus import load_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        (folder / "doc.txt").write_text(article(20_000, seed=3), encoding="utf-8")
+        store = AnnotationStore(Path(tmp) / "db.json")
+        _fill(store, n_existing)
+        store.storage.compact()
+        corpus = load_corpus([folder])
+        app = MarginApp(corpus=corpus, store=store, annotator="bench", resume=False)
+        result = []
+
+        async def drive() -> None:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.press("enter")
+                await pilot.pause()
+                for _ in range(repeat):
+                    await pilot.press("full_stop")
+                    t0 = time.perf_counter()
+                    await pilot.press("1")
+                    await pilot.pause()
+                    result.append(time.perf_counter() - t0)
+
+        asyncio.run(drive())
+        store.close()
+    return min(result)
+
+
+def inserts(n_existing: int, count: int) -> tuple[float, float]:
+    """Seconds per insert: our store vs stock TinyDB JSONStorage, both with ``n_existing`` annotations."""
+    from tinydb import TinyDB
+
+    from annotations.model import Annotation, Selector
+    from annotations.store import AnnotationStore
+
+    text = article(4000, seed=9)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = AnnotationStore(Path(tmp) / "ours.json")
+        _fill(store, n_existing)
+        store.storage.compact()
+        t0 = time.perf_counter()
+        for i in range(count):
+            store.create(document="e" * 64, tag="claim", selector=Selector.from_span(text, i, i + 30), annotator="b")
+        ours = (time.perf_counter() - t0) / count
+        records = list(store.storage.read()["annotations"].values())
+        store.close()
+
+        db = TinyDB(Path(tmp) / "stock.json")
+        db.table("annotations").insert_multiple(records)
+        sample = max(3, min(count, 10))  # stock TinyDB rewrites the whole file per insert: sample, then scale
+        t0 = time.perf_counter()
+        for i in range(sample):
+            ann = Annotation.create(document="e" * 64, tag="claim", selector=Selector.from_span(text, i, i + 30))
+            db.table("annotations").insert(ann.to_dict())
+        stock = (time.perf_counter() - t0) / sample
+        db.close()
+    return ours, stock
+
+
+def export_import(n: int, repeat: int) -> dict[str, float]:
+    from annotations.model import Annotation
+    from annotations.store import AnnotationStore
+    from annotations.transfer import Selection, export, import_bytes
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = AnnotationStore(Path(tmp) / "a.json")
+        _fill(store, n)
+        dicts = [a.to_dict() for a in store.annotations()]
+        ours_export = best(lambda: _time(lambda: export(store, "json", Selection())), repeat)
+        base_export = best(lambda: _time(lambda: orjson.dumps(dicts)), repeat)
+        content = export(store, "json", Selection())
+        store.close()
+        raw = orjson.dumps(dicts)
+        base_import = best(lambda: _time(lambda: [Annotation.from_dict(d) for d in orjson.loads(raw)]), repeat)
+
+        def ours_import() -> float:
+            with tempfile.TemporaryDirectory() as inner:
+                target = AnnotationStore(Path(inner) / "b.json")
+                t = _time(lambda: import_bytes(target, content, "json"))
+                target.close()
+                return t
+
+        ours_imp = best(ours_import, repeat)
+    return {"export": ours_export, "export_base": base_export, "import": ours_imp, "import_base": base_import}
+
+
+def _time(fn: Callable[[], object]) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+# -- start-up and memory (separate processes) -------------------------------------------------------
+
+
+MARGIN_START = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from annotations.store import AnnotationStore
+from reader.app import MarginApp
+from reader.corpus import load_corpus
+store = AnnotationStore(Path(sys.argv[1]))
+app = MarginApp(corpus=load_corpus(), store=store, annotator="bench", resume=False)
+async def stop(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+app.run(headless=True, size=(120, 40), auto_pilot=stop)
+store.close()
+"""
+
+MINIMAL_START = """
+from textual.app import App
+from textual.widgets import DataTable
+class Minimal(App):
+    def compose(self):
+        yield DataTable()
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("title", "words")
+        for i in range(5):
+            table.add_row(f"document {i}", str(i * 100))
+async def stop(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+Minimal().run(headless=True, size=(120, 40), auto_pilot=stop)
+"""
+
+MEMORY = """
+import asyncio, resource, sys
+sys.path.insert(0, sys.argv[2])
+from benchmarks.run import article
+from textual.app import App
+from reader.cleaning import clean
+from reader.widgets.document_view import DocumentView
+text = article(int(sys.argv[1]))
+def rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize()
+class Bench(App):
+    pass
+async def main():
+    app = Bench()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = rss()
+        cleaned = clean(text)
+        view = DocumentView(cleaned.text)
+        await app.mount(view)
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        print(rss() - before)
+asyncio.run(main())
+"""
+
+
+def process_time(code: str, *args: str, repeat: int) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, cwd=ROOT, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def imports_textual(argv: list[str]) -> bool:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "reader", *argv], capture_output=True, text=True,
+                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return any(line.split("|")[-1].strip().startswith("textual") for line in proc.stderr.splitlines())
+
+
+# -- the run ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes: check the harness, not the targets")
+    args = ap.parse_args(argv)
+    big, small = (500_000, 50_000) if args.quick else (5_000_000, 50_000)
+    many = 10_000 if args.quick else 100_000
+    repeat = 2 if args.quick else 3
+    rows: list[Row] = []
+
+    def add(row: Row) -> None:
+        row.faster = "faster" in row.target
+        rows.append(row)
+        mark = {True: "ok", False: "MISSED", None: ""}[row.ok]
+        print(f"{row.name:44} ours {row.ours:10.4f} {row.unit:3} base {row.baseline:10.4f}  ×{row.ratio:7.1f}  "
+              f"{row.target:22} {mark} {row.note}", flush=True)
+        # ×N is "times faster" for "faster" targets, else ours as a multiple of the baseline
+
+    big_text, small_text = article(big), article(small)
+    ours_big = view_timings(big_text, "ours", repeat)
+    ours_small = view_timings(small_text, "ours", repeat)
+    stock_big = view_timings(big_text, "stock", 1)
+    add(Row(f"open {big // 1000} kB: DocumentView vs TextArea", ours_big["open"], stock_big["open"], "s", "≥10× faster",
+            stock_big["open"] / ours_big["open"] >= 10))
+    add(Row(f"open {big // 1000} kB vs {small // 1000} kB (ours)", ours_big["open"], ours_small["open"], "s",
+            "big ≤ 3× small", ours_big["open"] <= 3 * ours_small["open"], "baseline column: the small document"))
+    add(Row("PageUp/PageDown at the end vs TextArea", ours_big["page"], stock_big["page"], "s", "≥10× faster",
+            stock_big["page"] / ours_big["page"] >= 10))
+    add(Row("cursor move at the end vs TextArea", ours_big["move"], stock_big["move"], "s", "≥10× faster",
+            stock_big["move"] / ours_big["move"] >= 10))
+    add(Row(f"PageUp/Down {big // 1000} kB vs {small // 1000} kB (ours)", ours_big["page"], ours_small["page"], "s",
+            "big ≤ 2× small", ours_big["page"] <= 2 * ours_small["page"]))
+    add(Row(f"cursor move {big // 1000} kB vs {small // 1000} kB (ours)", ours_big["move"], ours_small["move"], "s",
+            "big ≤ 2× small", ours_big["move"] <= 2 * ours_small["move"]))
+    add(Row(f"resize {big // 1000} kB vs {small // 1000} kB (ours)", ours_big["resize"], ours_small["resize"], "s",
+            "big ≤ 2× small", ours_big["resize"] <= 2 * ours_small["resize"]))
+
+    tag_big = tagging_in_app(many, 5)
+    tag_small = tagging_in_app(100, 5)
+    add(Row(f"tag a passage, {many:,} vs 100 stored", tag_big, tag_small, "s", "≤ 2×", tag_big <= 2 * tag_small,
+            "key press → shown and fsync-ed"))
+    ours_insert, stock_insert = inserts(many, 1000 if not args.quick else 200)
+    add(Row(f"store one annotation at {many:,}: vs TinyDB", ours_insert, stock_insert, "s", "≥20× faster",
+            stock_insert / ours_insert >= 20, "stock per-insert time sampled on 10 inserts"))
+
+    ei = export_import(many, repeat)
+    add(Row(f"export {many:,} passages vs orjson.dumps", ei["export"], ei["export_base"], "s", "≤ 3×",
+            ei["export"] <= 3 * ei["export_base"]))
+    add(Row(f"import {many:,} passages vs loads+validate", ei["import"], ei["import_base"], "s", "≤ 3×",
+            ei["import"] <= 3 * ei["import_base"], "ours also writes them durably"))
+
+    try:
+        from benchmarks.cleaning import main as cleaning_main
+
+        cleaning = cleaning_main(["--rounds", "2"])
+        if "speed_ratio" in cleaning:
+            add(Row("cleaning cleanbench vs jusText (s/80 pages)", cleaning["margin"]["seconds"],
+                    cleaning["jusText"]["seconds"], "s", "≥10× faster", cleaning["speed_ratio"] >= 10,
+                    f"F1 {cleaning['margin']['F1']:.3f} vs {cleaning['jusText']['F1']:.3f}"))
+    except (ImportError, FileNotFoundError, SystemExit) as err:
+        print(f"cleaning benchmark skipped: {err}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start_ours = process_time(MARGIN_START, str(Path(tmp) / "db.json"), repeat=5)
+    start_base = process_time(MINIMAL_START, repeat=5)
+    add(Row("start-up to the library vs a DataTable app", start_ours, start_base, "s", "≤ 1.5×",
+            start_ours <= 1.5 * start_base))
+    for argv in (["--help"], ["export", "--help"]):
+        loaded = imports_textual(argv)
+        add(Row(f"margin {' '.join(argv)} imports Textual", float(loaded), 0.0, "", "never", not loaded))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    extra = int(subprocess.run([sys.executable, "-c", MEMORY, str(big), str(ROOT)], capture_output=True, text=True,
+                               env=env, cwd=ROOT, check=True).stdout.strip())
+    add(Row(f"extra memory with {big // 1000} kB open (MB)", extra / 1e6, big / 1e6, "MB", "≤ 10× the size",
+            extra <= 10 * big, "baseline column: the document's size"))
+
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    payload = {"quick": args.quick, "python": sys.version.split()[0],
+               "rows": [{**asdict(r), "ratio": r.ratio} for r in rows]}
+    (out / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    print(f"wrote {out / 'latest.json'}; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
