@@ -70,6 +70,7 @@ class _Keyed:
 
 
 _TEXT_ORDER = operator.attrgetter("document", "start", "end", "created")
+_ID = operator.attrgetter("id")
 
 
 def _version_key(ann: Annotation, alive: bool = True) -> tuple:
@@ -103,6 +104,8 @@ class AnnotationStore:
         self._documents: dict[str, Document] = {}
         self._trash: dict[str, Annotation] = {}
         self._keys = {name: _Keyed(name) for name in (ANNOTATIONS, DOCUMENTS, TRASH)}
+        self._version = 0  # counts changes, so cached views know when they are stale
+        self._all_sorted: tuple[int, list[Annotation]] | None = None
         try:
             self._load()
         except BaseException:
@@ -159,6 +162,7 @@ class AnnotationStore:
 
     def _save(self, changes: list[Change]) -> None:
         self.storage.append(changes)
+        self._version += 1
 
     # -- documents ----------------------------------------------------------------------
 
@@ -239,11 +243,25 @@ class AnnotationStore:
         """Annotations matching every filter given, in document then text order."""
         pool = self._by_document.get(document, {}).values() if document is not None else self._annotations.values()
         wanted = set(tags) if tags else None
-        found = [
-            a for a in pool if (wanted is None or a.tag in wanted) and (annotator is None or a.annotator == annotator)
-        ]
+        if wanted is None and annotator is None:
+            if document is None:
+                # Everything, in order: kept between changes (exports and stats ask for it often).
+                if self._all_sorted is None or self._all_sorted[0] != self._version:
+                    self._all_sorted = (self._version, sorted(pool, key=_TEXT_ORDER))
+                return list(self._all_sorted[1])
+            found = list(pool)
+        else:
+            found = [
+                a for a in pool if (wanted is None or a.tag in wanted) and (annotator is None or a.annotator == annotator)
+            ]
         found.sort(key=_TEXT_ORDER)
         return found
+
+    def records(self, annotations: list[Annotation]) -> list[dict[str, Any]]:
+        """The stored records of ``annotations``, as plain dicts (shared with the storage: do not change them)."""
+        table = self.storage.read().get(ANNOTATIONS, {})
+        keys = self._keys[ANNOTATIONS].keys
+        return list(map(table.__getitem__, map(keys.__getitem__, map(_ID, annotations))))
 
     def deleted(self) -> list[Annotation]:
         return sorted(self._trash.values(), key=lambda a: a.modified)

@@ -38,16 +38,15 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
     doc_ids: set[str] | None = None
     if selection.document is not None:
         doc_ids = {d.id for d in match_documents(store, selection.document)}
-    passages = [
-        a
-        for a in store.annotations(tags=selection.tags or None, annotator=selection.annotator)
-        if doc_ids is None or a.document in doc_ids
-    ]
+    passages = store.annotations(tags=selection.tags or None, annotator=selection.annotator)
+    if doc_ids is not None:
+        passages = [a for a in passages if a.document in doc_ids]
     used = {a.document for a in passages}
     documents = [store.document(d) or Document(d) for d in sorted(used)]
     if doc_ids is not None:
         documents += [store.document(d) for d in sorted(doc_ids - used) if store.document(d)]  # type: ignore[misc]
-    return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {})
+    return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
+                        records=store.records(passages))
 
 
 def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None) -> bytes:

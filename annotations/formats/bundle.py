@@ -33,6 +33,10 @@ class ExportBundle:
     passages: list[Annotation]
     exported: str
     texts: dict[str, str] = field(default_factory=dict)
+    records: list[dict] | None = None  # the passages as stored dicts, when the store has them at hand
+
+    def passage_records(self) -> list[dict]:
+        return self.records if self.records is not None else [p.to_dict() for p in self.passages]
 
     def text_of(self, doc: Document, format_name: str) -> str:
         text = self.texts.get(doc.id)

@@ -33,7 +33,7 @@ def export(bundle: ExportBundle) -> bytes:
         "version": VERSION,
         "exported": bundle.exported,
         "documents": [document_record(d) for d in bundle.documents],
-        "passages": bundle.passages,  # orjson writes the dataclasses directly, field by field
+        "passages": bundle.passage_records(),
     }
     # Compact: a hundred thousand passages export in a fraction of a second (``jq .`` shows it indented).
     return orjson.dumps(payload) + b"\n"

@@ -19,7 +19,7 @@ DESCRIPTION = "one margin passage object a line"
 
 
 def export(bundle: ExportBundle) -> bytes:
-    return b"".join(orjson.dumps(p) + b"\n" for p in bundle.passages)
+    return b"".join(orjson.dumps(p) + b"\n" for p in bundle.passage_records())
 
 
 def sniff(content: bytes) -> bool:
