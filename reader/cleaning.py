@@ -196,21 +196,21 @@ def _split_lines(raw: str) -> list[Line]:
     return lines
 
 
-def _tokens(line: Line) -> tuple[str, str, list[str]]:
-    """The line stripped, lowercased, and its word tokens."""
+def _tokens(line: Line) -> tuple[str, str, int, int]:
+    """The line stripped and lowercased, its number of words and of function words among them."""
     stripped = line.text.strip()
     lowered = stripped.lower()
-    return stripped, lowered, _WORD.findall(lowered)
+    tokens = _WORD.findall(lowered)
+    return stripped, lowered, len(tokens), sum(map(_STOPWORDS.__contains__, tokens))
 
 
-def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, list[str]] | None = None) -> _Judged:
-    stripped, lowered, tokens = measured or _tokens(line)
+def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, int, int] | None = None) -> _Judged:
+    stripped, lowered, n_tokens, stops = measured or _tokens(line)
     if not stripped:
         return _Judged(line, "", 0, 0.0, "blank")
     cjk = 0 if stripped.isascii() or max(stripped) < "\u3040" else len(_CJK.findall(stripped))
-    words = len(tokens) + cjk // 2
-    stops = sum(map(_STOPWORDS.__contains__, tokens))
-    stop_ratio = stops / len(tokens) if tokens else 0.0
+    words = n_tokens + cjk // 2
+    stop_ratio = stops / n_tokens if n_tokens else 0.0
     judged = _Judged(line, stripped, words, stop_ratio)
     short = len(stripped) < 300
     url_chars = sum(len(m) for m in _URL.findall(stripped)) if ("http" in lowered or "www." in lowered) else 0
@@ -219,7 +219,7 @@ def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, list[str]]
     # Appeals sit at the start or the end of their paragraph; long lines are searched only there.
     appeal_zone = stripped if words < 60 else stripped[:120] + "\n" + stripped[-160:]
 
-    if not tokens and not any(ch.isalpha() for ch in stripped):
+    if not n_tokens and not any(ch.isalpha() for ch in stripped):
         judged.kind, judged.reason = "bad", "punctuation only"
     elif words < 12 and _COMMENT_HINT.search(lowered) and _COMMENT_HEAD.search(stripped):
         judged.kind, judged.reason = "bad", "comment"
@@ -453,8 +453,8 @@ def clean(raw: str) -> Cleaned:
     """Clean a page's text. ``raw`` uses ``\\n`` line ends (the corpus normalises them)."""
     lines = _split_lines(raw)
     measured = [_tokens(line) for line in lines]
-    total = sum(len(m[2]) for m in measured)
-    stops = sum(sum(map(_STOPWORDS.__contains__, m[2])) for m in measured)
+    total = sum(m[2] for m in measured)
+    stops = sum(m[3] for m in measured)
     use_stopwords = total > 0 and stops / total >= PAGE_STOPWORD_SHARE
     judged = [_judge(line, use_stopwords, m) for line, m in zip(lines, measured, strict=True)]
     _classify(judged)
