@@ -15,3 +15,7 @@ class ReadOnlyError(MarginError):
 
 class ImportFormatError(MarginError):
     """A file to import is malformed; the message names the line or item."""
+
+
+class SaveDeferred(DatabaseError):
+    """The disk refused a write; the change is kept in memory and written when the disk takes it."""

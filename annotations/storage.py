@@ -28,6 +28,7 @@ reads it) and adds:
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import os
 import shutil
@@ -41,7 +42,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-from .errors import DatabaseError, ReadOnlyError
+from .errors import DatabaseError, ReadOnlyError, SaveDeferred
 
 SCHEMA_VERSION = 2
 META_TABLE = "_meta"
@@ -136,6 +137,13 @@ class JournaledStorage(Storage):
         self._journal_size = 0
         self._dirty = False
         self._compactor: threading.Thread | None = None
+        self.pending: list[bytes] = []  # journal lines applied in memory, not yet on disk
+        self.last_error = ""
+        if self.path.is_symlink():
+            raise DatabaseError(
+                f"{self.path} is a symbolic link (to {os.readlink(self.path)}); margin keeps its database only in a "
+                "real file, so pass the file itself"
+            )
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a folder, not a database file; pass a file path such as {self.path / 'annotations.json'}")
         if not self.read_only:
@@ -161,6 +169,9 @@ class JournaledStorage(Storage):
     def close(self) -> None:
         self.wait_for_compaction()
         with self._mutex:
+            if self.pending:
+                with contextlib.suppress(SaveDeferred):
+                    self._write_pending()
             if not self.read_only and (self._journal_size or self._dirty):
                 # On failure the journal still holds everything; the next open folds it in.
                 with contextlib.suppress(OSError, DatabaseError):
@@ -173,28 +184,58 @@ class JournaledStorage(Storage):
     # -- journaled changes ------------------------------------------------------------
 
     def append(self, changes: list[Change]) -> None:
-        """Apply ``changes`` and make them durable before returning (one journal line)."""
+        """Apply ``changes`` and make them durable before returning (one journal line).
+
+        If the disk refuses (full, read-only, gone), the changes still apply in
+        memory and wait in ``pending``; ``SaveDeferred`` says so, and every later
+        ``append`` or ``retry`` writes them first, in order. The journal never
+        holds part of a line: a failed write is cut off again.
+        """
         if not changes:
             return
         line = orjson.dumps(changes) + b"\n"
         with self._mutex:
             self._require_writable()
-            fd = self._journal()
-            written = 0
-            try:
-                while written < len(line):
-                    written += os.write(fd, line[written:])
-                os.fsync(fd)
-            except OSError as err:
-                # Cut off whatever part of the line reached the file: it was not acknowledged.
-                with contextlib.suppress(OSError):
-                    os.ftruncate(fd, self._journal_size)
-                raise DatabaseError(f"could not save to {self.journal_path}: {_describe_oserror(err)}") from err
-            self._journal_size += len(line)
             for change in changes:
                 self._apply(self._tables, change)
+            self.pending.append(line)
+            self._write_pending()
             if self._journal_size > self.COMPACT_AFTER and self._compactor is None:
                 self._compact_in_background()
+
+    def retry(self) -> bool:
+        """Try again to write what is pending; True when nothing is left unsaved."""
+        with self._mutex:
+            if self.pending:
+                with contextlib.suppress(SaveDeferred):
+                    self._write_pending()
+            return not self.pending
+
+    def _write_pending(self) -> None:
+        try:
+            fd = self._journal()
+            while self.pending:
+                line = self.pending[0]
+                written = 0
+                try:
+                    while written < len(line):
+                        written += os.write(fd, line[written:])
+                    os.fsync(fd)
+                except OSError:
+                    # Cut off whatever part of the line reached the file: it was not acknowledged.
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, self._journal_size)
+                    raise
+                self._journal_size += len(line)
+                self.pending.pop(0)
+        except (OSError, DatabaseError) as err:
+            reason = _describe_oserror(err) if isinstance(err, OSError) else str(err)
+            self.last_error = reason
+            raise SaveDeferred(
+                f"could not save to {self.journal_path}: {reason}; "
+                f"{len(self.pending)} change(s) kept in memory until the disk takes them"
+            ) from err
+        self.last_error = ""
 
     def _compact_in_background(self) -> None:
         """Fold the journal into the snapshot without making the writer wait for the disk.
@@ -267,6 +308,11 @@ class JournaledStorage(Storage):
                 self.held_by = "another margin"
             return
         except OSError as err:
+            if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and self.path.exists():
+                # The database can be read but not written here: open it read-only and say why.
+                self.read_only = True
+                self.held_by = f"not writable ({_describe_oserror(err)})"
+                return
             raise DatabaseError(f"cannot write in {self.path.parent}: {_describe_oserror(err)}") from err
         self._lock = lock
         me = f"in use by {getpass.getuser()}@{socket.gethostname()}, process {os.getpid()}"

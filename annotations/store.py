@@ -12,15 +12,17 @@ after a restart), ``_meta`` (schema version).
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import os
+import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import DatabaseError
+from .errors import DatabaseError, SaveDeferred
 from .model import STATUSES, Annotation, Document, Selector, utc_now
 from .storage import Change, JournaledStorage
 
@@ -105,6 +107,8 @@ class AnnotationStore:
         self._trash: dict[str, Annotation] = {}
         self._keys = {name: _Keyed(name) for name in (ANNOTATIONS, DOCUMENTS, TRASH)}
         self._version = 0  # counts changes, so cached views know when they are stale
+        self._duplicates: list[tuple[str, str]] = []  # (table, key) of records that repeat an id
+        self.repairs: list[str] = []  # what opening the database had to mend, for the user to read
         self._all_sorted: tuple[int, list[Annotation]] | None = None
         try:
             self._load()
@@ -113,6 +117,22 @@ class AnnotationStore:
             self.storage.close()
             raise
         self.storage.settle()
+        if self._duplicates:
+            self._remove_duplicates()
+
+    def _remove_duplicates(self) -> None:
+        """Drop records that repeat an id (the newest version stays), after keeping a copy of the file."""
+        count = len(self._duplicates)
+        if self.read_only:
+            self.repairs.append(f"{count} records repeat an annotation id; the newest of each is used")
+            return
+        backup = self.path.with_name(f"{self.path.name}.repair-{utc_now().replace(':', '')}.bak")
+        self.storage.compact()
+        shutil.copy2(self.path, backup)
+        self._save([["del", table, key] for table, key in self._duplicates])
+        self._duplicates = []
+        self.repairs.append(f"removed {count} records that repeated an annotation id (kept the newest); "
+                            f"the file as it was is {backup.name}")
 
     # -- opening and closing ----------------------------------------------------------
 
@@ -141,6 +161,12 @@ class AnnotationStore:
                     ann = Annotation.from_dict(record)
                 except (TypeError, ValueError) as err:
                     raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
+                twin = target.get(ann.id)
+                if twin is not None:  # the same id twice (a hand edit, a bad merge): keep the newest
+                    if _version_key(twin) >= _version_key(ann):
+                        self._duplicates.append((table, key))
+                        continue
+                    self._duplicates.append((table, self._keys[table].keys[ann.id]))
                 self._keys[table].seen(ann.id, key)
                 target[ann.id] = ann
         for ann in self._annotations.values():
@@ -161,8 +187,24 @@ class AnnotationStore:
             yield key, record
 
     def _save(self, changes: list[Change]) -> None:
-        self.storage.append(changes)
+        """Write ``changes``. If the disk refuses, they still count (in memory) and ``unsaved`` says so."""
+        # A refused write is shown by ``unsaved`` / ``save_error``; ``retry_save`` or the next change writes it.
+        with contextlib.suppress(SaveDeferred):
+            self.storage.append(changes)
         self._version += 1
+
+    @property
+    def unsaved(self) -> int:
+        """How many changes are in memory but not yet on disk (0 in normal times)."""
+        return len(self.storage.pending)
+
+    @property
+    def save_error(self) -> str:
+        return self.storage.last_error
+
+    def retry_save(self) -> bool:
+        """Try to write unsaved changes again; True when everything is on disk."""
+        return self.storage.retry()
 
     # -- documents ----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from . import formats
 from .anchoring import SpanMap, anchor, context_score
@@ -79,11 +80,19 @@ def _moved(ann: Annotation, doc: DocumentText, start: int, end: int) -> Annotati
                    raw_start=raw_start, raw_end=raw_end)
 
 
+def safe_document_path(path: str) -> str:
+    """A document path as exports may carry it: relative, inside the corpus (else just the file name)."""
+    candidate = PurePosixPath(path.replace("\\", "/"))
+    if candidate.is_absolute() or ".." in candidate.parts or (len(path) > 1 and path[1] == ":"):
+        return candidate.name if candidate.name not in ("..", ".") else ""
+    return path
+
+
 def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[DocumentText]) -> tuple[list[Annotation], list[Document], int, int]:
     """Point every passage at a document of the corpus where one matches; say how many did and did not."""
     by_id = {d.id: d for d in corpus}
     by_text = {d.text: d for d in corpus}
-    documents = list(parsed.documents)
+    documents = [replace(d, path=safe_document_path(d.path)) for d in parsed.documents]
     passages: list[Annotation] = []
     matched = unmatched = 0
     new_docs: dict[str, Document] = {}

@@ -46,10 +46,39 @@ class MarginApp(App):
         self.tagset = tagset
         self.resume = resume
         self.history = History(store)
+        self._retry_timer = None
+        self._quit_anyway = False
         self.read_only_message = ""
         if store.read_only:
             self.read_only_message = f"read-only — {store.path} is {store.held_by or 'open elsewhere'}"
         self.sub_title = f"{annotator} · {store.path}"
+
+    def saving_failed(self) -> None:
+        """The disk refused a write: say so, keep the changes, and retry until it takes them."""
+        self.notify(
+            f"Not saved: {self.store.save_error}. {self.store.unsaved} change(s) kept in memory; retrying every few seconds.",
+            severity="error", timeout=10,
+        )
+        if self._retry_timer is None:
+            self._retry_timer = self.set_interval(3.0, self._retry_save)
+
+    def _retry_save(self) -> None:
+        if self.store.retry_save():
+            if self._retry_timer is not None:
+                self._retry_timer.stop()
+                self._retry_timer = None
+            self.notify("All changes are saved now.", timeout=5)
+
+    async def action_quit(self) -> None:
+        if self.store.unsaved and not self._quit_anyway and not self.store.retry_save():
+            self._quit_anyway = True
+            self.notify(
+                f"{self.store.unsaved} change(s) are not saved ({self.store.save_error}). "
+                "Free some space and wait, or press q again to quit and lose them.",
+                severity="error", timeout=15,
+            )
+            return
+        self.exit()
 
     def get_default_screen(self) -> LibraryScreen:
         """The library is the first screen (no blank screen under it)."""
@@ -65,6 +94,8 @@ class MarginApp(App):
             self.set_keymap(self.config.keys)
         for warning in self.config.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        for repair in self.store.repairs:
+            self.notify(f"{self.store.path}: {repair}", severity="warning", timeout=12)
         if not self.store.read_only:
             try:
                 self.store.register_documents(

@@ -467,6 +467,11 @@ def clean(raw: str) -> Cleaned:
                 j.kind, j.reason = "bad", "repeated title"
 
     keep = [j for j in judged if j.kind in ("good", "heading", "title")]
+    if not keep:
+        # Nothing looks like an article: show the page as it is rather than an empty reader.
+        keep = [j for j in judged if j.kind != "blank"]
+        for j in keep:
+            j.kind, j.reason = "good", ""
     parts: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     pos = 0

@@ -99,15 +99,24 @@ def settings(ctx: click.Context) -> Settings:
     return Settings(Path(db).expanduser(), annotator, tagset, config)
 
 
+def require_saved(store: AnnotationStore) -> None:
+    """A command must not report success for changes the disk did not take."""
+    if store.unsaved and not store.retry_save():
+        fail(f"could not save to {store.path}: {store.save_error}; the database on disk is unchanged and valid")
+
+
 def open_store(ctx: click.Context, *, write: bool) -> AnnotationStore:
     """Open the database; a command that writes refuses to run on a locked one."""
     path = settings(ctx).db
     if not write and not path.exists():
         fail(f"no database at {path} yet: tag something first, or pass --db")
     store = AnnotationStore(path, read_only=not write)
+    for repair in store.repairs:
+        click.echo(f"margin: {path}: {repair}", err=True)
     if write and store.read_only:
         store.close()
-        fail(f"{path} is {store.held_by}; close that margin first (nothing was changed)")
+        hint = "; close that margin first" if (store.held_by or "").startswith("in use") else ""
+        fail(f"{path} is {store.held_by}{hint} (nothing was changed)")
     ctx.call_on_close(store.close)
     return store
 
@@ -309,6 +318,10 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
     if out == "-":
         if format_name == "brat":
             fail("brat writes a folder or a .zip: give --out")
+        if sys.stdout.isatty():  # never hand a terminal the control characters a scraped page may hold
+            from .listing import safe_text
+
+            content = safe_text(content.decode("utf-8")).encode("utf-8")
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
         return
@@ -354,6 +367,7 @@ def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_pa
         fail(f"{file}: {err}; nothing was imported")
     except KeyError as err:
         fail(f"{file}: {err.args[0]}")
+    require_saved(store)
     result = report.result
     click.echo(
         f"imported {result.added} new passages from {file} ({report.format}); "
@@ -390,6 +404,7 @@ def status_cmd(ctx: click.Context, doc: str, status: str) -> None:
     if len(found) != 1:
         fail(f"{'no' if not found else 'more than one'} document matches {doc!r}")
     store.set_status(found[0].id, status, settings(ctx).annotator)
+    require_saved(store)
     click.echo(f"{found[0].path or found[0].id}: {status}")
 
 
@@ -417,6 +432,7 @@ def merge_cmd(sources: tuple[Path, ...], into: Path) -> None:
         for source in sources:
             with AnnotationStore(source, read_only=True) as other:
                 report = target.merge_from(other)
+            require_saved(target)
             for key in totals:
                 totals[key] += getattr(report, key)
             conflicts += report.conflicts

@@ -66,7 +66,7 @@ def test_open_select_tag_quit_export_and_resume(tmp_path: Path) -> None:
         "COLORTERM": "truecolor",
     }
     prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    command = f"env {prefix} {margin_command()} --db {shlex.quote(str(db))}"
+    command = f"env -u COLUMNS -u LINES {prefix} {margin_command()} --db {shlex.quote(str(db))}"
     second = load_corpus([SEEDS]).documents[1]
     term = Terminal(f"margin-test-{os.getpid()}")
     try:

@@ -68,6 +68,7 @@ class DocumentScreen(Screen):
         self._search = ""
         self._save_timer: Timer | None = None
         self._panel_ids: list[str] = []
+        self._panel_pending = False
         for tag in self.app.tagset:
             if tag.key:
                 self._bindings.bind(tag.key, f"tag('{tag.name}')", tag.name, show=True)
@@ -82,6 +83,7 @@ class DocumentScreen(Screen):
             yield DocumentView(id="text")
             yield OptionList(id="panel")
         yield Input(placeholder="search…", id="search")
+        yield Static(id="status-line")
         yield Footer()
 
     @property
@@ -154,6 +156,19 @@ class DocumentScreen(Screen):
         else:
             highlights = [Highlight(a.start, a.end, tagset.colour(a.tag), a.id) for a in anns if not a.orphan]
         self.view.set_highlights(highlights)
+        self.query_one("#doc-title", Static).update(self._title_line())
+        # The side panel is rebuilt once per burst of changes, after the next refresh: a run of
+        # edits (tag-all, undo chains) costs one rebuild, not one per change.
+        if not self._panel_pending:
+            self._panel_pending = True
+            self.call_after_refresh(self._rebuild_panel)
+
+    def _rebuild_panel(self) -> None:
+        self._panel_pending = False
+        if not self.is_mounted:
+            return
+        tagset = self.app.tagset
+        anns = self.visible()
         panel = self.query_one("#panel", OptionList)
         highlighted = panel.highlighted
         panel.clear_options()
@@ -177,7 +192,6 @@ class DocumentScreen(Screen):
             panel.add_option(Option(Text("No passages yet.\nSelect with v, tag with 1 2 3 or t.", style="dim"), disabled=True))
         elif highlighted is not None and highlighted < len(options):
             panel.highlighted = highlighted
-        self.query_one("#doc-title", Static).update(self._title_line())
         self._follow_cursor()
 
     def annotation_at(self, offset: int) -> Annotation | None:
@@ -254,10 +268,20 @@ class DocumentScreen(Screen):
     def _write(self, action, label: str) -> object | None:
         """Run a store change; a failure is shown, and nothing on screen pretends it was saved."""
         try:
-            return action()
+            result = action()
         except MarginError as err:
             self.notify(f"Not saved: {err}", severity="error", timeout=8)
             return None
+        if self.store.unsaved:
+            self.app.saving_failed()
+        return result
+
+    def say(self, message: str) -> None:
+        """Routine feedback (saved, undone, …) goes to the status line; toasts are for warnings and errors."""
+        self.query_one("#status-line", Static).update(Text(display_text(message)))
+
+    def _saved_word(self) -> str:
+        return "kept in memory, NOT saved yet" if self.store.unsaved else "saved"
 
     def action_tag(self, tag: str) -> None:
         if not self._can_edit():
@@ -285,7 +309,7 @@ class DocumentScreen(Screen):
             self._write(lambda: self.store.set_status(self.document.id, "in progress", self.app.annotator), "status")
         self.view.clear_selection()
         self.refresh_annotations()
-        self.notify(f"{tag}: “{_short(ann.text)}” saved", timeout=2)
+        self.say(f"{tag}: “{_short(ann.text, 24)}” {self._saved_word()}")
 
     def action_pick_tag(self) -> None:
         if not self._can_edit():
@@ -308,7 +332,7 @@ class DocumentScreen(Screen):
         if after is not None:
             self.app.history.record(ann, after, f"retag {tag}")
             self.refresh_annotations()
-            self.notify(f"retagged as {tag}", timeout=2)
+            self.say(f"retagged as {tag} {self._saved_word()}")
 
     def action_adjust(self) -> None:
         if not self._can_edit():
@@ -354,7 +378,7 @@ class DocumentScreen(Screen):
         self.view.clear_selection()
         if after is not None:
             self.app.history.record(ann, after, "adjust")
-            self.notify(f"span saved: “{_short(after.text)}”", timeout=2)
+            self.say(f"span {self._saved_word()}: “{_short(after.text)}”")
         self.refresh_annotations()
 
     def action_tag_all(self) -> None:
@@ -428,7 +452,7 @@ class DocumentScreen(Screen):
             if after is not None:
                 self.app.history.record(ann, after, "note")
                 self.refresh_annotations()
-                self.notify("note saved", timeout=2)
+                self.say(f"note {self._saved_word()}")
 
         self.app.push_screen(TextPrompt(f"Note on “{_short(ann.text)}”", ann.note), done)
 
@@ -444,7 +468,7 @@ class DocumentScreen(Screen):
         if self._write(lambda: self.store.delete(ann.id), "delete") is not None:
             self.app.history.record(ann, None, "delete")
             self.refresh_annotations()
-            self.notify(f"deleted {ann.tag} “{_short(ann.text)}” (u undoes)", timeout=3)
+            self.say(f"deleted {ann.tag} “{_short(ann.text)}” (u undoes)")
 
     def action_undo(self) -> None:
         self._history_step(undo=True)
@@ -462,15 +486,15 @@ class DocumentScreen(Screen):
             self.notify(f"Not saved: {err}", severity="error")
             return
         if change is None:
-            self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
+            self.say("Nothing to undo." if undo else "Nothing to redo.")
             return
         self.refresh_annotations()
-        self.notify(f"{'undone' if undo else 'redone'}: {change.label}", timeout=2)
+        self.say(f"{'undone' if undo else 'redone'}: {change.label}")
 
     def action_next_annotation(self, step: int) -> None:
         anns = self.annotations()
         if not anns:
-            self.notify("No passages in this document yet.", timeout=2)
+            self.say("No passages in this document yet.")
             return
         cursor = self.view.cursor
         if step > 0:
@@ -504,7 +528,7 @@ class DocumentScreen(Screen):
             if not self._matches:
                 self.notify(f"“{query}” is not in this document.", severity="warning", timeout=3)
                 return
-            self.notify(f"{len(self._matches)} matches · F3 next, shift+F3 previous", timeout=3)
+            self.say(f"{len(self._matches)} matches · F3 next, shift+F3 previous")
         self.action_next_match(1)
         event.input.display = False
         self.view.focus()
@@ -538,7 +562,7 @@ class DocumentScreen(Screen):
                 lambda: self.store.set_status(self.document.id, status, self.app.annotator), "status"
             ):
                 self.query_one("#doc-title", Static).update(self._title_line())
-                self.notify(f"status: {status}", timeout=2)
+                self.say(f"status: {status}")
 
         self.app.push_screen(status_choice(stored.status if stored else "new"), chosen)
 
@@ -582,7 +606,7 @@ class DocumentScreen(Screen):
     def action_toggle_annotators(self) -> None:
         self.mine_only = not self.mine_only
         self.refresh_annotations()
-        self.notify("showing only your passages" if self.mine_only else "showing everyone's passages", timeout=2)
+        self.say("showing only your passages" if self.mine_only else "showing everyone's passages")
 
     def action_review(self) -> None:
         if self.app.read_only_message:
