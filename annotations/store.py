@@ -194,6 +194,11 @@ class AnnotationStore:
         self._version += 1
 
     @property
+    def version(self) -> int:
+        """Counts changes since the store was opened (sessions watch it to see others' work)."""
+        return self._version
+
+    @property
     def unsaved(self) -> int:
         """How many changes are in memory but not yet on disk (0 in normal times)."""
         return len(self.storage.pending)

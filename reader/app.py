@@ -37,6 +37,8 @@ class MarginApp(App):
         config: Config | None = None,
         tagset: Tagset = DEFAULT_TAGSET,
         resume: bool = True,
+        ask_annotator: bool = False,
+        watch_store: bool = False,
     ) -> None:
         super().__init__()
         self.corpus = corpus
@@ -45,6 +47,9 @@ class MarginApp(App):
         self.config = config or Config()
         self.tagset = tagset
         self.resume = resume
+        self.ask_annotator = ask_annotator
+        self.watch_store = watch_store  # other sessions write to this store: follow their changes
+        self._seen_version = -1
         self.history = History(store)
         self._retry_timer = None
         self._quit_anyway = False
@@ -99,7 +104,7 @@ class MarginApp(App):
         if not self.store.read_only:
             try:
                 self.store.register_documents(
-                    (d.id, d.path, d.title, d.words, str(d.file.resolve())) for d in self.corpus.documents
+                    [(d.id, d.path, d.title, d.words, str(d.file.resolve())) for d in self.corpus.documents]
                 )
             except MarginError as err:
                 self.notify(f"Could not save the document list: {err}", severity="error")
@@ -113,6 +118,37 @@ class MarginApp(App):
             last = self.store.last_opened(among=[d.id for d in self.corpus.documents])
             if last is not None:
                 self.open_document(last.id)
+        if self.watch_store:
+            self._seen_version = self.store.version
+            self.set_interval(0.5, self._follow_store)
+        if self.ask_annotator:
+            self._ask_annotator()
+
+    def _ask_annotator(self) -> None:
+        from .screens.dialogs import TextPrompt
+
+        def named(name: str | None) -> None:
+            name = (name or "").strip()
+            if not name:
+                self._ask_annotator()
+                return
+            self.annotator = name[:64]
+            self.sub_title = f"{self.annotator} · {self.store.path}"
+
+        self.push_screen(TextPrompt("Your name (stored with each passage you tag)", placeholder="e.g. ana"), named)
+
+    def _follow_store(self) -> None:
+        """Other sessions changed the database: show their work (within half a second)."""
+        try:
+            version = self.store.version
+        except MarginError:
+            return
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        refresh = getattr(self.screen, "refresh_annotations", None) or getattr(self.screen, "refresh_table", None)
+        if refresh is not None:
+            refresh()
 
     def open_document(self, doc_id: str, *, replace: bool = False) -> None:
         doc = self.corpus.by_id(doc_id)

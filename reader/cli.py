@@ -176,9 +176,13 @@ def _max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command("open")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_max_size_option
+@click.option("--store-socket", type=click.Path(path_type=Path), hidden=True,
+              help="Use the store of a `margin serve` process instead of opening the database.")
+@click.option("--ask-annotator", is_flag=True, hidden=True, help="Ask for the annotator's name first.")
 @global_options
 @click.pass_context
-def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float) -> None:
+def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store_socket: Path | None,
+             ask_annotator: bool) -> None:
     """Open the reader on PATHS (files or folders; default: the bundled seeds)."""
     from .corpus import load_corpus
 
@@ -188,13 +192,51 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float) -> No
         for skipped in corpus.skipped:
             click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
         fail("no documents to open")
-    store = AnnotationStore(conf.db)
+    if store_socket is not None:
+        from annotations.remote import RemoteStore
+
+        store = RemoteStore(store_socket)
+    else:
+        store = AnnotationStore(conf.db)
     try:
         from .app import MarginApp  # Textual is imported only here
 
-        MarginApp(corpus=corpus, store=store, annotator=conf.annotator, config=conf.config, tagset=conf.tagset).run()
+        MarginApp(corpus=corpus, store=store, annotator=conf.annotator, config=conf.config, tagset=conf.tagset,
+                  ask_annotator=ask_annotator, watch_store=store_socket is not None).run()
     finally:
         store.close()
+
+
+@cli.command("serve")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback is reachable by others: use --token and TLS.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token", envvar="MARGIN_TOKEN", help="Secret every browser must give (?token=…); default: $MARGIN_TOKEN.")
+@_max_size_option
+@global_options
+@click.pass_context
+def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int, token: str | None,
+              max_size: float) -> None:
+    """Serve the reader to browsers: each tab gets its own session, all share one database.
+
+    Open http://HOST:PORT/?annotator=NAME (and &token=… when --token is set).
+    """
+    from .serve import is_loopback, serve
+
+    conf = settings(ctx)
+    if not is_loopback(host):
+        click.echo(f"margin: warning: listening on {host}: anyone who can reach it can read and annotate; there is no "
+                   "authentication beyond --token, and no TLS (use a reverse proxy)", err=True)
+    if token is not None and len(token) < 8:
+        fail("--token must be at least 8 characters")
+    extra = ["--max-size", str(max_size)]
+    if ctx.meta.get("margin.tags"):
+        extra += ["--tags", ctx.meta["margin.tags"]]
+    if ctx.meta.get("margin.config"):
+        extra += ["--config", str(ctx.meta["margin.config"])]
+    serve(paths=tuple(p.resolve() for p in paths), db=conf.db.resolve(), host=host, port=port, token=token,
+          extra=extra)
 
 
 # -- documents ----------------------------------------------------------------------------
