@@ -323,3 +323,21 @@ async def test_review_accepts_a_version_into_gold(db_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DocumentScreen)
     app.store.close()
+
+
+async def test_first_run_prompt_asks_for_the_annotator(db_path: Path) -> None:
+    app = make_app(db_path, ask_annotator=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextPrompt"
+        await pilot.press("enter")  # an empty name is not accepted: asked again
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextPrompt"
+        await pilot.press(*"zoe", "enter")
+        await pilot.pause()
+        assert app.annotator == "zoe"
+        await open_second(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        assert [a.annotator for a in app.store.annotations()] == ["zoe"]
+    app.store.close()
