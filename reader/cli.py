@@ -213,11 +213,12 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store
               help="Address to listen on. Anything but loopback is reachable by others: use --token and TLS.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token", envvar="MARGIN_TOKEN", help="Secret every browser must give (?token=…); default: $MARGIN_TOKEN.")
+@click.option("--public-url", help="The address browsers use, behind a reverse proxy (e.g. https://margin.example.org).")
 @_max_size_option
 @global_options
 @click.pass_context
 def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int, token: str | None,
-              max_size: float) -> None:
+              public_url: str | None, max_size: float) -> None:
     """Serve the reader to browsers: each tab gets its own session, all share one database.
 
     Open http://HOST:PORT/?annotator=NAME (and &token=… when --token is set).
@@ -236,7 +237,7 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
     if ctx.meta.get("margin.config"):
         extra += ["--config", str(ctx.meta["margin.config"])]
     serve(paths=tuple(p.resolve() for p in paths), db=conf.db.resolve(), host=host, port=port, token=token,
-          extra=extra)
+          extra=extra, public_url=public_url.rstrip("/") if public_url else None)
 
 
 # -- documents ----------------------------------------------------------------------------

@@ -55,8 +55,9 @@ class MarginServer(Server):
     """textual-serve with a token check and an annotator per session."""
 
     def __init__(self, *, session_command: list[str], store: AnnotationStore, socket_path: Path,
-                 token: str | None, host: str, port: int) -> None:
-        super().__init__(command=shlex.join(session_command), host=host, port=port, title="margin")
+                 token: str | None, host: str, port: int, public_url: str | None = None) -> None:
+        super().__init__(command=shlex.join(session_command), host=host, port=port, title="margin",
+                         public_url=public_url)
         self.session_command = session_command
         self.store_server = StoreServer(store, socket_path)
         self.token = token
@@ -85,7 +86,7 @@ class MarginServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         await self.store_server.start()
-        where = f"http://{self.host}:{self.port}/" + ("?token=…" if self.token else "")
+        where = f"{self.public_url}/" + ("?token=…" if self.token else "")
         self.console.print(f"margin: serving the reader on {where}  (add &annotator=NAME; Ctrl+C stops)",
                            highlight=False, markup=False)
 
@@ -130,7 +131,8 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-def serve(*, paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | None, extra: list[str]) -> None:
+def serve(*, paths: tuple[Path, ...], db: Path, host: str, port: int, token: str | None, extra: list[str],
+          public_url: str | None = None) -> None:
     store = AnnotationStore(db)
     if store.read_only:
         store.close()
@@ -140,7 +142,7 @@ def serve(*, paths: tuple[Path, ...], db: Path, host: str, port: int, token: str
     session = [sys.executable, "-m", "reader", "open", *map(str, paths), "--db", str(db),
                "--store-socket", str(socket_path), *extra]
     server = MarginServer(session_command=session, store=store, socket_path=socket_path, token=token, host=host,
-                          port=port)
+                          port=port, public_url=public_url)
     try:
         server.serve()
     finally:
