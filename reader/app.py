@@ -7,6 +7,9 @@ do the work, and all data goes through ``AnnotationStore``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -14,15 +17,17 @@ from annotations.errors import MarginError
 from annotations.model import DEFAULT_TAGSET, Tagset
 from annotations.store import AnnotationStore
 
+from .commands import ScreenActions
 from .config import Config
-from .corpus import Corpus
+from .corpus import DEFAULT_MAX_BYTES, Corpus, load_corpus
 from .history import History
-from .screens.library import LibraryScreen
+from .screens.library import CorpusProgress, LibraryScreen
 
 
 class MarginApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "margin"
+    COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -31,7 +36,9 @@ class MarginApp(App):
     def __init__(
         self,
         *,
-        corpus: Corpus,
+        corpus: Corpus | None = None,
+        paths: tuple[Path, ...] = (),
+        max_bytes: int = DEFAULT_MAX_BYTES,
         store: AnnotationStore,
         annotator: str,
         config: Config | None = None,
@@ -41,7 +48,10 @@ class MarginApp(App):
         watch_store: bool = False,
     ) -> None:
         super().__init__()
-        self.corpus = corpus
+        self.corpus = corpus or Corpus()  # loaded in a worker when not given (see on_mount)
+        self._corpus_given = corpus is not None
+        self.paths = paths
+        self.max_bytes = max_bytes
         self.store = store
         self.annotator = annotator
         self.config = config or Config()
@@ -101,6 +111,37 @@ class MarginApp(App):
             self.notify(warning, severity="warning", timeout=10)
         for repair in self.store.repairs:
             self.notify(f"{self.store.path}: {repair}", severity="warning", timeout=12)
+        if self.read_only_message:
+            self.notify(self.read_only_message, severity="warning", timeout=10)
+        if self.watch_store:
+            self._seen_version = self.store.version
+            self.set_interval(0.5, self._follow_store)
+        if self._corpus_given:
+            self._corpus_ready()
+        else:
+            self._load_corpus()
+        if self.ask_annotator:
+            self._ask_annotator()
+
+    @work(thread=True, exclusive=True, group="corpus")
+    def _load_corpus(self) -> None:
+        """Read and clean the documents off the UI thread; the library shows the progress."""
+
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
+
+        corpus = load_corpus(self.paths, self.max_bytes, progress)
+        self.call_from_thread(self._corpus_loaded, corpus)
+
+    def _corpus_loaded(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._corpus_ready()
+
+    def _corpus_ready(self) -> None:
+        """The documents are known: remember them, say what was skipped, reopen where the annotator was."""
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen) and screen.is_mounted:
+                screen.corpus_loaded()
         if not self.store.read_only:
             try:
                 self.store.register_documents(
@@ -112,17 +153,12 @@ class MarginApp(App):
             lines = "\n".join(f"{s.path}: {s.reason}" for s in self.corpus.skipped[:8])
             more = f"\n… and {len(self.corpus.skipped) - 8} more" if len(self.corpus.skipped) > 8 else ""
             self.notify(f"Skipped {len(self.corpus.skipped)} files:\n{lines}{more}", severity="warning", timeout=12)
-        if self.read_only_message:
-            self.notify(self.read_only_message, severity="warning", timeout=10)
+        if not self.corpus.documents:
+            self.notify("No documents to show: every file was skipped (see above).", severity="error", timeout=20)
         if self.resume:
             last = self.store.last_opened(among=[d.id for d in self.corpus.documents])
             if last is not None:
                 self.open_document(last.id)
-        if self.watch_store:
-            self._seen_version = self.store.version
-            self.set_interval(0.5, self._follow_store)
-        if self.ask_annotator:
-            self._ask_annotator()
 
     def _ask_annotator(self) -> None:
         from .screens.dialogs import TextPrompt

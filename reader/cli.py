@@ -184,14 +184,10 @@ def _max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store_socket: Path | None,
              ask_annotator: bool) -> None:
     """Open the reader on PATHS (files or folders; default: the bundled seeds)."""
-    from .corpus import load_corpus
-
     conf = settings(ctx)
-    corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024))
-    if not corpus.documents:
-        for skipped in corpus.skipped:
-            click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
-        fail("no documents to open")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing and len(missing) == len(paths):
+        fail(f"no such file or folder: {', '.join(missing)}")
     if store_socket is not None:
         from annotations.remote import RemoteStore
 
@@ -201,8 +197,9 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store
     try:
         from .app import MarginApp  # Textual is imported only here
 
-        MarginApp(corpus=corpus, store=store, annotator=conf.annotator, config=conf.config, tagset=conf.tagset,
-                  ask_annotator=ask_annotator, watch_store=store_socket is not None).run()
+        MarginApp(paths=paths, max_bytes=int(max_size * 1024 * 1024), store=store, annotator=conf.annotator,
+                  config=conf.config, tagset=conf.tagset, ask_annotator=ask_annotator,
+                  watch_store=store_socket is not None).run()
     finally:
         store.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -149,21 +150,33 @@ def _files_of(path: Path) -> list[tuple[Path, str]]:
     return [(path, path.name)]
 
 
-def load_corpus(paths: tuple[Path, ...] | list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
-    """Read every document under ``paths`` (default: the bundled seeds)."""
+def load_corpus(
+    paths: tuple[Path, ...] | list[Path] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> Corpus:
+    """Read and clean every document under ``paths`` (default: the bundled seeds).
+
+    ``progress(done, total)`` is called after each file, for a progress bar.
+    """
     corpus = Corpus()
     seen: set[str] = set()
+    files: list[tuple[Path, str]] = []
     for path in paths or (seeds_path(),):
         if not path.exists():
             corpus.skipped.append(Skipped(str(path), "no such file or folder"))
             continue
-        for file, shown in _files_of(path):
-            found = read_document(file, shown, max_bytes)
-            if isinstance(found, Skipped):
-                corpus.skipped.append(found)
-            elif found.id not in seen:
-                seen.add(found.id)
-                corpus.documents.append(found)
+        files += _files_of(path)
+    for done, (file, shown) in enumerate(files, start=1):
+        found = read_document(file, shown, max_bytes)
+        if isinstance(found, Skipped):
+            corpus.skipped.append(found)
+        elif found.id not in seen:
+            seen.add(found.id)
+            found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
+            corpus.documents.append(found)
+        if progress is not None:
+            progress(done, len(files))
     return corpus
 
 

@@ -341,3 +341,17 @@ async def test_first_run_prompt_asks_for_the_annotator(db_path: Path) -> None:
         await pilot.pause()
         assert [a.annotator for a in app.store.annotations()] == ["zoe"]
     app.store.close()
+
+
+async def test_command_palette_offers_the_screen_actions(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_second(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"source")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # the best match: "source (2)", tag the sentence under the cursor
+        await pilot.pause()
+        assert [a.tag for a in app.store.annotations()] == ["source"]
+    app.store.close()

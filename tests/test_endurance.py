@@ -67,11 +67,12 @@ def test_kill_9_while_tagging_in_the_real_app(tmp_path: Path) -> None:
     acknowledged: set[str] = set()
     saved = re.compile(r"claim: “(.+?)…?” saved")
     doc_path = load_corpus([SEEDS]).documents[0].path
+    title = load_corpus([SEEDS]).documents[0].title[:30]
     for trial in range(APP_TRIALS):
         term = Terminal(f"margin-kill-{os.getpid()}-{trial}")
         try:
             term.start(_command(db, tmp_path))
-            term.wait_for(lambda s: "documents · sorted" in s or doc_path in s, "the reader")
+            term.wait_for(lambda s: ("last opened" in s and title in s) or doc_path in s, "the reader")
             if doc_path not in term.screen():  # first trial: open a document; later ones resume in it
                 term.keys("Enter")
                 term.wait_for(lambda s: doc_path in s, "the document")
@@ -146,7 +147,7 @@ def test_two_apps_and_an_import_on_one_database(tmp_path: Path) -> None:
     try:
         doc_path = load_corpus([SEEDS]).documents[0].path
         first.start(_command(db, tmp_path))
-        first.wait_for(lambda s: "documents · sorted" in s, "the first reader")
+        first.wait_for(lambda s: "last opened" in s and "Russia Is Unlikely" in s, "the first reader")
         second.start(_command(db, tmp_path))
         shown = second.wait_for(lambda s: "read-only" in s, "the second reader's read-only banner")
         assert "in use by" in shown

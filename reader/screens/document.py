@@ -582,6 +582,7 @@ class DocumentScreen(Screen):
     def action_export(self) -> None:
         def chosen(choice: dict | None) -> None:
             if choice:
+                self.say(f"exporting {choice['format']} to {choice['path']}…")
                 self.run_worker(lambda: self._export(choice), thread=True, exclusive=True, group="export")
 
         self.app.push_screen(ExportDialog(self.app.tagset, Path.cwd()), chosen)
@@ -602,6 +603,7 @@ class DocumentScreen(Screen):
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
             return
         self.app.call_from_thread(self.notify, f"exported {name} to {path}", timeout=6)
+        self.app.call_from_thread(self.say, f"exported {name} to {path}")
 
     def action_toggle_annotators(self) -> None:
         self.mine_only = not self.mine_only

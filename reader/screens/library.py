@@ -6,11 +6,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
 from reader.corpus import SourceDocument
 from reader.layout import display_text
+
+
+class CorpusProgress(Message):
+    """How far the loading of the corpus has come."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
 
 
 class LibraryScreen(Screen):
@@ -34,6 +44,7 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="banner", classes="banner")
+        yield ProgressBar(id="loading", show_eta=False)
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -41,6 +52,16 @@ class LibraryScreen(Screen):
         banner = self.query_one("#banner", Static)
         banner.update(self.app.read_only_message or "")
         banner.display = bool(self.app.read_only_message)
+        self.query_one("#loading").display = not self.app._corpus_given
+        self.refresh_table()
+
+    def on_corpus_progress(self, message: CorpusProgress) -> None:
+        bar = self.query_one("#loading", ProgressBar)
+        bar.update(total=message.total, progress=message.done)
+        self.sub_title = f"reading documents… {message.done} of {message.total}"
+
+    def corpus_loaded(self) -> None:
+        self.query_one("#loading").display = False
         self.refresh_table()
 
     def on_screen_resume(self) -> None:
@@ -57,7 +78,8 @@ class LibraryScreen(Screen):
             except Exception:
                 current = None
         table.clear(columns=True)
-        table.add_column("title", key="title")
+        longest = max((len(d.title) for d in self.app.corpus.documents), default=10)
+        table.add_column("title", key="title", width=max(10, min(60, longest, self.app.size.width - 50)))
         table.add_column("words", key="words")
         for tag in tagset:
             table.add_column(Text(tag.name, style=tag.colour), key=f"tag:{tag.name}")
@@ -76,7 +98,10 @@ class LibraryScreen(Screen):
             for index, (doc, _) in enumerate(rows):
                 if doc.id == current:
                     table.move_cursor(row=index)
-        self.sub_title = f"{len(rows)} of {len(self.app.corpus.documents)} documents · sorted by {self.SORTS[self._sort]}"
+        self.sub_title = (
+            f"{self.app.annotator} · {self.app.store.path} · {len(rows)} of {len(self.app.corpus.documents)} "
+            f"documents · sorted by {self.SORTS[self._sort]}"
+        )
 
     def _row(self, doc: SourceDocument) -> tuple[SourceDocument, list]:
         store = self.app.store
