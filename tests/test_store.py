@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,12 +53,13 @@ def test_retag_note_delete_and_restore(store: AnnotationStore, db_path: Path) ->
     deleted = store.delete(ann.id)
     assert store.get(ann.id) is None
     assert [a.id for a in store.deleted()] == [ann.id]
+    assert deleted.modified >= noted.modified  # the trash remembers when it was deleted
     store.put(deleted)  # undo
-    assert store.get(ann.id) == noted
+    assert replace(store.get(ann.id), modified=noted.modified) == noted
     assert store.deleted() == []
     store.close()
     with AnnotationStore(db_path) as again:
-        assert again.get(ann.id) == noted
+        assert again.get(ann.id) == deleted
 
 
 def test_delete_keeps_undo_record_across_restart(store: AnnotationStore, db_path: Path) -> None:
