@@ -282,10 +282,11 @@ t0 = time.perf_counter()
 from pathlib import Path
 from annotations.store import AnnotationStore
 from reader.app import MarginApp
-from reader.corpus import load_corpus
 store = AnnotationStore(Path(sys.argv[1]))
-app = MarginApp(corpus=load_corpus(), store=store, annotator="bench", resume=False)
+# As `margin` starts: the documents are read by a worker while the library paints; this waits for them too.
+app = MarginApp(store=store, annotator="bench", resume=False)
 async def stop(pilot):
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     pilot.app.exit()
 app.run(headless=True, size=(120, 40), auto_pilot=stop)
