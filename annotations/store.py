@@ -221,31 +221,26 @@ class AnnotationStore:
 
     def register_document(self, doc_id: str, *, path: str, title: str, words: int = 0, source: str = "") -> Document:
         """Remember a document's path and title; written only when something changed."""
-        old = self._documents.get(doc_id)
-        doc = (
-            replace(old, path=path, title=title, words=words, source=source or old.source)
-            if old
-            else Document(doc_id, path, title, words, source=source)
-        )
-        if doc != old:
-            self._put_document(doc)
-        return doc
+        self.register_documents([(doc_id, path, title, words, source)])
+        return self._documents[doc_id]
 
     def register_documents(self, docs: Iterable[tuple[str, str, str, int, str]]) -> None:
         """``register_document`` for many (id, path, title, words, source) at once, in one journal line."""
         changes: list[Change] = []
+        updated: dict[str, Document] = {}
         for doc_id, path, title, words, source in docs:
-            old = self._documents.get(doc_id)
+            old = updated.get(doc_id) or self._documents.get(doc_id)
             doc = (
                 replace(old, path=path, title=title, words=words, source=source or old.source)
                 if old
                 else Document(doc_id, path, title, words, source=source)
             )
             if doc != old:
-                self._documents[doc.id] = doc
+                updated[doc.id] = doc
                 changes.append(self._keys[DOCUMENTS].put(doc.id, doc.to_dict()))
-        if changes and not self.read_only:
+        if changes:
             self._save(changes)
+            self._documents.update(updated)
 
     def set_status(self, doc_id: str, status: str, annotator: str = "") -> Document:
         """Set the document's status (and ``annotator``'s own status of it, for team progress)."""
