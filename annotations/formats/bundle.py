@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..errors import MarginError
+import orjson
+
+from ..errors import ImportFormatError, MarginError
 from ..model import Annotation, Document
 
 # Passages from formats that carry no id get one derived from what they are,
@@ -15,6 +19,17 @@ ID_NAMESPACE = uuid.UUID("6f1f7d2e-3c55-4b7e-9a61-0d9c3f8e2b10")
 
 def stable_id(*parts: object) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(map(str, parts))))
+
+
+def json_lines(content: bytes) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) for each non-blank line of a JSON-lines file; bad JSON names its line."""
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, orjson.loads(line)
+        except orjson.JSONDecodeError as err:
+            raise ImportFormatError(f"line {number}: not valid JSON: {err}") from err
 
 
 class ExportError(MarginError):

@@ -13,7 +13,7 @@ import orjson
 
 from ..errors import ImportFormatError
 from ..model import Annotation, Selector, utc_now
-from .bundle import ExportBundle, ImportBundle, stable_id
+from .bundle import ExportBundle, ImportBundle, json_lines, stable_id
 from .units import Utf16Offsets, utf16_len
 
 NAME = "doccano"
@@ -41,13 +41,7 @@ def import_(content: bytes) -> ImportBundle:
     passages: list[Annotation] = []
     texts: dict[str, str] = {}
     stamp = utc_now()
-    for number, line in enumerate(content.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as err:
-            raise ImportFormatError(f"line {number}: not valid JSON: {err}") from err
+    for number, record in json_lines(content):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise ImportFormatError(f"line {number}: needs a 'text' string")
         text = record["text"]

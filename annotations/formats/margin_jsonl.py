@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import orjson
 
-from ..errors import ImportFormatError
-from .bundle import ExportBundle, ImportBundle
+from .bundle import ExportBundle, ImportBundle, json_lines
 from .margin_json import passage_from
 
 NAME = "jsonl"
@@ -28,13 +27,4 @@ def sniff(content: bytes) -> bool:
 
 
 def import_(content: bytes) -> ImportBundle:
-    passages = []
-    for number, line in enumerate(content.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as err:
-            raise ImportFormatError(f"line {number}: not valid JSON: {err}") from err
-        passages.append(passage_from(record, f"line {number}"))
-    return ImportBundle([], passages)
+    return ImportBundle([], [passage_from(record, f"line {number}") for number, record in json_lines(content)])

@@ -139,6 +139,14 @@ class DocumentScreen(Screen):
     def annotations(self) -> list[Annotation]:
         return [a for a in self.visible() if not a.orphan]
 
+    def _own_passage_at_cursor(self, none_message: str) -> Annotation | None:
+        """The passage under the cursor if this annotator may change it; else say why and give None."""
+        ann = self.annotation_at(self.view.cursor)
+        if ann is None:
+            self.notify(none_message, severity="warning")
+            return None
+        return ann if self._editable(ann) else None
+
     def _editable(self, ann: Annotation) -> bool:
         if ann.annotator in ("", self.app.annotator) or self.app.config.edit_others:
             return True
@@ -337,11 +345,8 @@ class DocumentScreen(Screen):
     def action_adjust(self) -> None:
         if not self._can_edit():
             return
-        ann = self.annotation_at(self.view.cursor)
+        ann = self._own_passage_at_cursor("No passage under the cursor to adjust.")
         if ann is None:
-            self.notify("No passage under the cursor to adjust.", severity="warning")
-            return
-        if not self._editable(ann):
             return
         self.adjusting = ann
         self.view.anchor = ann.start
@@ -438,11 +443,8 @@ class DocumentScreen(Screen):
     def action_note(self) -> None:
         if not self._can_edit():
             return
-        ann = self.annotation_at(self.view.cursor)
+        ann = self._own_passage_at_cursor("No passage under the cursor: tag one first, then m adds a note.")
         if ann is None:
-            self.notify("No passage under the cursor: tag one first, then m adds a note.", severity="warning")
-            return
-        if not self._editable(ann):
             return
 
         def done(note: str | None) -> None:
@@ -459,11 +461,8 @@ class DocumentScreen(Screen):
     def action_delete(self) -> None:
         if not self._can_edit():
             return
-        ann = self.annotation_at(self.view.cursor)
+        ann = self._own_passage_at_cursor("No passage under the cursor to delete.")
         if ann is None:
-            self.notify("No passage under the cursor to delete.", severity="warning")
-            return
-        if not self._editable(ann):
             return
         if self._write(lambda: self.store.delete(ann.id), "delete") is not None:
             self.app.history.record(ann, None, "delete")
