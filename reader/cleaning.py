@@ -28,7 +28,6 @@ _STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "said", "says", "one", "two", "de", "la", "le", "les", "des", "du", "un", "une", "et", "est", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "ce", "cette", "il", "elle", "ils", "ne", "se", "sont", "avec", "par", "plus", "mais", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "den", "von", "mit", "sich", "des", "auf", "für", "im", "dem", "auch", "es", "an", "als", "nach", "wie", "aus", "bei", "wird", "sind", "el", "los", "las", "del", "por", "con", "una", "para", "como", "pero", "sus", "más", "este", "esta", "fue", "han", "muy", "sin", "sobre", "también", "o", "os", "as", "um", "uma", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "ao", "à", "é", "são", "foi", "ser", "não", "mais", "mas", "como", "seu", "sua", "pelo", "pela", "já", "il", "lo", "gli", "di", "che", "è", "per", "non", "sono", "una", "nel", "nella", "alla", "anche", "come", "più", "ma", "si", "и", "в", "не", "на", "что", "с", "по", "как", "это", "он", "она", "они", "к", "а", "из", "у", "за", "о", "от", "то", "же", "для", "все", "так", "его", "но", "было", "бы", "же", "или", "если", "уже", "yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "pada", "adalah", "dalam", "tidak", "akan", "juga", "atau", "oleh", "ada", "het", "een", "van", "en", "niet", "zijn", "op", "te", "dat", "voor", "met", "aan", "er", "maar", "om", "ook", "als", "bij"]
 )
 
-_SENTENCE_END = re.compile(r"[.!?…:;。！？\"”’»)\]]\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _END_CHARS = frozenset(".!?…:;。！？\"”’»)]")
 _BULLET_CHARS = frozenset("*+•·‣◦▪▸►-–—o0123456789")
@@ -157,21 +156,6 @@ class Cleaned:
             raw = self.to_raw(start)
             return raw, raw
         return self.to_raw(start), self.to_raw(end - 1) + 1
-
-    def to_clean(self, raw_offset: int) -> int | None:
-        """The cleaned offset of a raw offset, or None if that character was dropped."""
-        for c, r, n in self.pieces:
-            if r <= raw_offset < r + n:
-                return c + (raw_offset - r)
-        return None
-
-    def kept_lines(self) -> set[int]:
-        """Raw line numbers that reached the cleaned text."""
-        dropped = set()
-        for d in self.dropped:
-            dropped.update(range(d.first, d.last + 1))
-        total = self.raw.count("\n") + 1
-        return set(range(total)) - dropped
 
 
 # -- line features ------------------------------------------------------------------------------

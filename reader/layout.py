@@ -220,11 +220,6 @@ def previous_word(text: str, offset: int) -> int:
     return starts[-1] if starts else window
 
 
-def word_end(text: str, offset: int) -> int:
-    m = _WORD.search(text, offset)
-    return m.end() if m else len(text)
-
-
 def sentence_span(text: str, offset: int) -> tuple[int, int]:
     """The sentence around ``offset``: from after the previous sentence end to its own end."""
     offset = max(0, min(offset, len(text) - 1)) if text else 0

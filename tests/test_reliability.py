@@ -299,6 +299,15 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
+async def _wait_until_saved(pilot, store: AnnotationStore) -> None:
+    """The app retries every few seconds: poll until everything is on disk (at most 10 s)."""
+    for _ in range(100):
+        if not store.unsaved:
+            break
+        await pilot.pause(0.1)
+    assert store.unsaved == 0
+
+
 async def test_disk_full_keeps_changes_in_memory_retries_and_file_stays_valid(small_disk: Path) -> None:
     db = small_disk / "db.json"
     corpus = load_corpus([SEEDS])
@@ -318,11 +327,7 @@ async def test_disk_full_keeps_changes_in_memory_retries_and_file_stays_valid(sm
         assert len(store.annotations()) == tagged  # shown and kept in memory
         json.loads(db.read_bytes())  # the file on disk is whole
         filler.unlink()
-        for _ in range(100):  # the app retries every few seconds: poll
-            if not store.unsaved:
-                break
-            await pilot.pause(0.1)
-        assert store.unsaved == 0
+        await _wait_until_saved(pilot, store)
     store.close()
     with AnnotationStore(db) as again:
         assert len(again.annotations()) == tagged
@@ -345,11 +350,7 @@ async def test_read_only_file_system_is_reported_and_retried(small_disk: Path) -
         await pilot.pause()
         assert store.unsaved >= 1 and "read-only" in store.save_error.lower()
         subprocess.run(["umount", str(small_disk)], check=True, capture_output=True)  # writable again
-        for _ in range(100):
-            if not store.unsaved:
-                break
-            await pilot.pause(0.1)
-        assert store.unsaved == 0
+        await _wait_until_saved(pilot, store)
     store.close()
     with AnnotationStore(db) as again:
         assert [a.tag for a in again.annotations()] == ["source"]

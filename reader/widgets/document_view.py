@@ -24,7 +24,6 @@ from textual.strip import Strip
 
 from reader.layout import (
     WrappedText,
-    char_cells,
     display_text,
     next_sentence,
     next_word,
@@ -400,7 +399,3 @@ class DocumentView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
-
-    @staticmethod
-    def cells(text: str) -> int:
-        return sum(char_cells(ch) for ch in text)
