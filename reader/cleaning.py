@@ -19,8 +19,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate, repeat
 
 # Function words of the languages scraped news comes in. A body paragraph is
 # full of them; menus, credits and link lists are not.
@@ -28,7 +29,6 @@ _STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "said", "says", "one", "two", "de", "la", "le", "les", "des", "du", "un", "une", "et", "est", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "ce", "cette", "il", "elle", "ils", "ne", "se", "sont", "avec", "par", "plus", "mais", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "den", "von", "mit", "sich", "des", "auf", "für", "im", "dem", "auch", "es", "an", "als", "nach", "wie", "aus", "bei", "wird", "sind", "el", "los", "las", "del", "por", "con", "una", "para", "como", "pero", "sus", "más", "este", "esta", "fue", "han", "muy", "sin", "sobre", "también", "o", "os", "as", "um", "uma", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "ao", "à", "é", "são", "foi", "ser", "não", "mais", "mas", "como", "seu", "sua", "pelo", "pela", "já", "il", "lo", "gli", "di", "che", "è", "per", "non", "sono", "una", "nel", "nella", "alla", "anche", "come", "più", "ma", "si", "и", "в", "не", "на", "что", "с", "по", "как", "это", "он", "она", "они", "к", "а", "из", "у", "за", "о", "от", "то", "же", "для", "все", "так", "его", "но", "было", "бы", "же", "или", "если", "уже", "yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "pada", "adalah", "dalam", "tidak", "akan", "juga", "atau", "oleh", "ada", "het", "een", "van", "en", "niet", "zijn", "op", "te", "dat", "voor", "met", "aan", "er", "maar", "om", "ook", "als", "bij"]
 )
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _END_CHARS = frozenset(".!?…:;。！？\"”’»)]")
 _BULLET_CHARS = frozenset("*+•·‣◦▪▸►-–—o0123456789")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -56,29 +56,83 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Appeals to the reader: comments, donations, subscriptions. They are written
-# in full sentences, so they are caught by what they ask for.
-_APPEAL = re.compile(
-    r"""(?:share\s+your\s+(?:thoughts|views|opinion)|let\s+us\s+know\s+(?:what|in)|in\s+the\s+comments|leave\s+a\s+comment|
-         what\s+do\s+you\s+think\?|join\s+the\s+(?:conversation|discussion)|
-         (?:please\s+)?(?:donate|make\s+a\s+donation|support\s+(?:us|our\s+(?:work|journalism))|become\s+a\s+(?:member|patron|supporter|subscriber))|
-         subscribe\s+(?:to|now|today)|sign\s+up\s+(?:for|to)\s+(?:our|the)\s+\w*\s*newsletter|
-         (?:this|the)\s+(?:article|story)\s+(?:was\s+)?(?:originally\s+)?(?:published|appeared)\s+(?:on|in|at)|
-         click(?:ing)?\s+here|subject\s+to\s+copyright|^support\s+\w+\s+(?:so|to|and|by|today)\b|far\s+from\s+free|tap\s+here|can\s+be\s+contacted|customer\s+service\s+(?:center|centre|team)|cookies?\s+(?:policy|settings)|we\s+use\s+cookies|terms\s+of\s+(?:use|service)|privacy\s+policy)""",
-    re.IGNORECASE | re.VERBOSE,
+# Appeals to the reader: comments, donations, subscriptions. They are written in full
+# sentences, so they are caught by what they ask for: each word below starts a search, near
+# where it stands, for the phrases it can be part of (on the lowercased line).
+_APPEALS = {
+    "share": r"share\s+your\s+(?:thoughts|views|opinion)",
+    "let": r"let\s+us\s+know\s+(?:what|in)",
+    "comment": r"in\s+the\s+comments|leave\s+a\s+comment",
+    "think?": r"what\s+do\s+you\s+think\?",
+    "join": r"join\s+the\s+(?:conversation|discussion)",
+    "donate": r"donate",
+    "donation": r"make\s+a\s+donation",
+    "support": r"support\s+(?:us|our\s+(?:work|journalism))|^support\s+\w+\s+(?:so|to|and|by|today)\b",
+    "become": r"become\s+a\s+(?:member|patron|supporter|subscriber)",
+    "subscribe": r"subscribe\s+(?:to|now|today)",
+    "sign": r"sign\s+up\s+(?:for|to)\s+(?:our|the)\s+\w*\s*newsletter",
+    "article": r"(?:this|the)\s+(?:article|story)\s+(?:was\s+)?(?:originally\s+)?(?:published|appeared)\s+(?:on|in|at)",
+    "click": r"click(?:ing)?\s+here",
+    "subject": r"subject\s+to\s+copyright",
+    "far": r"far\s+from\s+free",
+    "tap": r"tap\s+here",
+    "contacted": r"can\s+be\s+contacted",
+    "customer": r"customer\s+service\s+(?:center|centre|team)",
+    "cookie": r"cookies?\s+(?:policy|settings)|we\s+use\s+cookies",
+    "terms": r"terms\s+of\s+(?:use|service)",
+    "privacy": r"privacy\s+policy",
+}
+_APPEAL_PATTERNS = {word: re.compile(pattern) for word, pattern in _APPEALS.items()}
+# Tokens (as white-space splitting leaves them, with punctuation) that start that search, and
+# the word to search from.
+_TOKEN_HEADS = ("", "(", "[", '"', "“", "«", "'", "‘")
+_TOKEN_TAILS = ("", ",", ".", ":", ";", "!", "?", ")", "]", '"', "”", "»", "'", "’", "…", "...")
+_APPEAL_FORMS = {word: (word,) for word in _APPEALS if word != "think?"}
+_APPEAL_FORMS.update(comment=("comment", "comments", "leave"), article=("article", "story"),
+                     click=("click", "clicking"), cookie=("cookie", "cookies"))
+_APPEAL_TOKENS = {
+    head + form + tail: (word, form)
+    for word, forms in _APPEAL_FORMS.items()
+    for form in forms
+    for head in _TOKEN_HEADS
+    for tail in _TOKEN_TAILS
+}
+_APPEAL_TOKENS.update(
+    {head + "think?" + tail: ("think?", "think?") for head in _TOKEN_HEADS for tail in ("", '"', "”", "»", "'", "’")}
 )
 
-# Words every appeal contains one of: a cheap test before the full pattern.
-_APPEAL_HINTS = ("share", "let us", "comment", "what do you think", "join", "donat", "support", "become",
-                 "subscribe", "sign up", "publish", "appear", "click", "tap here", "cookie", "terms of", "privacy",
-                 "contacted", "customer service", "copyright", "far from free")
+# Where an appeal can begin and end around the word in it ("the article was originally published on").
+_APPEAL_BEFORE_WORD = 40
+_APPEAL_AFTER_WORD = 80
+APPEAL_HEAD = 120
+APPEAL_TAIL = 160
 
 
-_APPEAL_HINT = re.compile("|".join(re.escape(h) for h in _APPEAL_HINTS))
+def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bool:
+    """Whether the (stripped, lowercased) line asks something of the reader.
 
-
-def _may_appeal(lowered: str) -> bool:
-    return _APPEAL_HINT.search(lowered) is not None
+    ``found`` are the appeal words the line contains (the word and the form seen). Each is
+    searched for only near where it stands; in a long paragraph only words near its start
+    or its end count.
+    """
+    tail = len(lowered) - APPEAL_TAIL
+    for word, form in found:
+        pattern = _APPEAL_PATTERNS[word]
+        at = lowered.find(form)
+        while at >= 0:
+            start, end = max(0, at - _APPEAL_BEFORE_WORD), at + len(form) + _APPEAL_AFTER_WORD
+            if long_line:
+                if at < APPEAL_HEAD:
+                    end = min(end, APPEAL_HEAD)
+                elif at >= tail:
+                    start = max(start, tail)
+                else:
+                    at = lowered.find(form, at + 1)
+                    continue
+            if pattern.search(lowered, start, end):
+                return True
+            at = lowered.find(form, at + 1)
+    return False
 
 
 _BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh|автор|текст)\s+[\w.'’-]+(?:\s+[\w.'’()/:-]+){0,8}$", re.IGNORECASE)
@@ -89,7 +143,15 @@ _COMMENT_HEAD = re.compile(
     rf"|^(?:top[\s-]rated|all|show|view|load|read|latest|recent|reader|readers'?|join\s+the)?\s*{_COMMENT_WORDS}\s*(?:\(\d+\))?\W*$",
     re.IGNORECASE,
 )
-_COMMENT_HINT = re.compile(r"comment|коммент|respons|repl|discuss|said|says|wrote|writes|disse|escreveu|schrieb|написал|écrit|komentar")
+# Tokens a comment header has (one of them, or a last word followed by a colon).
+_COMMENT_TOKENS = frozenset(
+    head + word + tail
+    for word in ("comment", "comments", "comentário", "comentários", "comentario", "comentarios", "commenti",
+                 "responses", "replies", "kommentare", "komentar", "комментарии", "комментариев", "комментарий",
+                 "комментария", "discussion")
+    for head in ("", "(", "[")
+    for tail in ("", ":", ".", ")", "]", "(", "!")
+)
 _RELATIVE_TIME = re.compile(
     r"^(?:\w+\s+)?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE
 )
@@ -101,12 +163,31 @@ _LINK_LIST_HEAD = re.compile(
 )
 
 
-class Line(NamedTuple):
-    """One raw line of the page."""
+# First words of the lines ``_FURNITURE`` can match: a set lookup spares the pattern on other lines.
+_CREDIT_WORDS = ("photo", "image", "picture", "credit", "source", "illustration", "foto", "фото")
+_FURNITURE_FIRST = frozenset(
+    "share tweet email print follow like subscribe sign signup signin log login register comment comments reply "
+    "advertisement advertising sponsored related recommended read more top latest popular trending most see you "
+    "search menu home skip back newsletter tag tags topic topics categories filed article explore further citation "
+    "author about story recent briefly photo image video watch listen loading close open next previous view show "
+    "unable reading copyright c all views rating reviews vote votes likes shares last updated published posted "
+    "birthday address phone job hobby name website читать leer lire".split()
+    + [w + s + c for w in _CREDIT_WORDS for s in ("", "s") for c in ("", "credit")]
+)
+_BYLINE_FIRST = frozenset(["by", "von", "por", "par", "di", "oleh", "автор", "текст"])
+_FIRST_WORD_TRIM = "([{\"'«“‘"
+_FIRST_WORD_TAIL = ".,!?…|»›>-)]}\"'”’"
 
-    number: int  # 0-based line number in the raw text
-    start: int  # offset of the line's first character in the raw text
-    text: str  # without the newline
+
+def _may_be_furniture(first: str) -> bool:
+    """Whether a line starting with token ``first`` (lowercased) could match ``_FURNITURE``."""
+    if first.isalpha():
+        return False
+    ch = first[0]
+    if ch.isdigit() or ch == "©":
+        return True
+    word = first.lstrip(_FIRST_WORD_TRIM).split(":", 1)[0].split("：", 1)[0].rstrip(_FIRST_WORD_TAIL)
+    return word in _FURNITURE_FIRST
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,34 +201,100 @@ class DroppedLines:
     reason: str
 
 
-@dataclass
+# What a line is judged to be. Body lines are GOOD; NEAR lines are body only next to body;
+# SHORT lines may be headings; BAD lines are furniture.
+GOOD, NEAR, SHORT, BAD, HEADING, TITLE = "good", "near", "short", "bad", "heading", "title"
+_KEPT = (GOOD, HEADING, TITLE)
+
+
+@dataclass(slots=True)
+class _Page:
+    """The non-blank lines of a page, as parallel lists (one entry per line, in order)."""
+
+    numbers: list[int]  # raw line number
+    strips: list[str]  # the line without surrounding white space
+    kinds: list[str]
+    reasons: list[str]
+    words: list[int]
+    ratios: list[float]  # share of function words
+    tokens: int = 0
+    stopwords: int = 0
+    comments: bool = False  # some line looks like a comment header
+
+
 class Cleaned:
-    """The cleaned text, where each of its characters came from, and what was dropped."""
+    """The cleaned text, where each of its characters came from, and what was dropped.
 
-    raw: str
-    text: str
-    # Each kept piece: (cleaned offset, raw offset, length). Sorted by both offsets.
-    pieces: list[tuple[int, int, int]] = field(default_factory=list)
-    dropped: list[DroppedLines] = field(default_factory=list)
+    ``text`` is made at once; the offset map and the dropped runs only when asked for,
+    since scripts that want just the text never need them.
+    """
 
-    def __post_init__(self) -> None:
-        self._starts = [p[0] for p in self.pieces]
+    def __init__(self, raw: str, text: str, lines: list[str], page: _Page) -> None:
+        self.raw = raw
+        self.text = text
+        self._lines = lines
+        self._page = page
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return list(accumulate((len(line) + 1 for line in self._lines[:-1]), initial=0))
+
+    @cached_property
+    def pieces(self) -> list[tuple[int, int, int]]:
+        """Each kept line: (cleaned offset, raw offset, length), sorted by both offsets."""
+        page, starts, lines = self._page, self._line_starts, self._lines
+        pieces = []
+        pos = 0
+        for k, kind in enumerate(page.kinds):
+            if kind not in _KEPT:
+                continue
+            number = page.numbers[k]
+            line = lines[number]
+            stripped = page.strips[k]
+            if pieces:
+                pos += 2
+            pieces.append((pos, starts[number] + len(line) - len(line.lstrip()), len(stripped)))
+            pos += len(stripped)
+        return pieces
+
+    @cached_property
+    def _piece_starts(self) -> list[int]:
+        return [p[0] for p in self.pieces]
+
+    @cached_property
+    def dropped(self) -> list[DroppedLines]:
+        """Runs of neighbouring raw lines removed for the same reason."""
+        page, starts, lines = self._page, self._line_starts, self._lines
+        runs: list[DroppedLines] = []
+        for k, kind in enumerate(page.kinds):
+            if kind in _KEPT:
+                continue
+            number = page.numbers[k]
+            reason = page.reasons[k] or "not part of the article"
+            end = starts[number] + len(lines[number])
+            last = runs[-1] if runs else None
+            if last and last.reason == reason and last.last == number - 1:
+                runs[-1] = DroppedLines(last.first, number, last.start, end, reason)
+            else:
+                runs.append(DroppedLines(number, number, starts[number], end, reason))
+        return runs
 
     def to_raw(self, i: int) -> int:
         """The raw offset of cleaned offset ``i`` (``len(text)`` maps past the last kept character)."""
         if not 0 <= i <= len(self.text):
             raise IndexError(f"offset {i} is outside the cleaned text (0..{len(self.text)})")
-        if not self.pieces:
+        pieces = self.pieces
+        if not pieces:
             return 0
-        k = bisect.bisect_right(self._starts, i) - 1
+        k = bisect.bisect_right(self._piece_starts, i) - 1
         if k < 0:
-            return self.pieces[0][1]
-        c, r, n = self.pieces[k]
+            return pieces[0][1]
+        c, r, n = pieces[k]
         if i < c + n:
             return r + (i - c)
         # A separator the cleaner inserted (blank line between kept blocks), or the end.
-        if k + 1 < len(self.pieces):
-            return self.pieces[k + 1][1]
+        if k + 1 < len(pieces):
+            return pieces[k + 1][1]
         return r + n
 
     def to_raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -158,80 +305,140 @@ class Cleaned:
         return self.to_raw(start), self.to_raw(end - 1) + 1
 
 
+# -- counting tokens -------------------------------------------------------------------------
+#
+# Lines are split at white space, and one sum over the tokens' weights counts, in separate
+# bit fields, the function words, the tokens of punctuation alone ("|", "—", "•": not words)
+# and the appeal words. A function word may carry punctuation ("it," "(the") or hide in a
+# contraction ("we're", "qu’il"): those forms count too.
+
+_WORD = re.compile(r"\w+")
+_PUNCT_TOKENS = frozenset(
+    "| - – — • · / & » « > < ... … : * + = # ~ ^ ( ) [ ] → ← › ‹ © ® ™ × ▪ ► ▸ ◦ ‣ ― _ ♦ ● ■ □ ★ ☆ ✓ ✔ ✕ ✖ ❯ ❮ ↑ ↓ "
+    "\\ @ ! ? . , ; \" ' ” “ ‘ ’ %".split()
+)
+_FIELD_BITS = 21
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_STOPWORD, _PUNCT, _APPEAL_WORD = 1, 1 << _FIELD_BITS, 1 << (2 * _FIELD_BITS)
+# On lines of fewer tokens than this no field can overflow into the next (a token weighs at most 2).
+ONE_SUM_TOKENS = _FIELD_MASK // 2
+
+
+def _token_weights() -> dict[str, int]:
+    """Each counted token form and its weight (the sum of its fields)."""
+    weights: dict[str, int] = {}
+
+    def add(forms: Iterable[str], weight: int) -> None:
+        for form in forms:
+            weights[form] = weights.get(form, 0) + weight
+
+    add({
+        form
+        for w in _STOPWORDS
+        for form in [w, w + ",", w + ".", w + ";", w + ":", "(" + w, '"' + w, "“" + w, "«" + w, "„" + w, "'" + w,
+                     "‘" + w]
+        + [w + a + end for a in "'’" for end in ("s", "re", "m", "ll", "ve", "d", "t")]
+        + [start + a + w for a in "'’" for start in ("l", "d", "qu", "n", "s", "c", "j", "m", "t")]
+    }, _STOPWORD)
+    add(_PUNCT_TOKENS, _PUNCT)
+    add(["-"], _PUNCT)  # a lone hyphen, which the hyphen count would count again
+    add(_APPEAL_TOKENS, _APPEAL_WORD)
+    return weights
+
+
+_TOKEN_WEIGHTS = _token_weights()
+
+
 # -- line features ------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Judged:
-    line: Line
-    stripped: str
-    words: int
-    stop_ratio: float
-    kind: str = "short"  # good, near, short, bad, blank
-    reason: str = ""
+def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
+    """Judge every non-blank line on its own features.
 
-
-def _split_lines(raw: str) -> list[Line]:
-    lines = []
-    pos = 0
-    for number, text in enumerate(raw.split("\n")):
-        lines.append(Line(number, pos, text))
-        pos += len(text) + 1
-    return lines
-
-
-def _tokens(line: Line) -> tuple[str, str, int, int]:
-    """The line stripped and lowercased, its number of words and of function words among them."""
-    stripped = line.text.strip()
-    lowered = stripped.lower()
-    tokens = _WORD.findall(lowered)
-    return stripped, lowered, len(tokens), sum(map(_STOPWORDS.__contains__, tokens))
-
-
-def _judge(line: Line, use_stopwords: bool, measured: tuple[str, str, int, int] | None = None) -> _Judged:
-    stripped, lowered, n_tokens, stops = measured or _tokens(line)
-    if not stripped:
-        return _Judged(line, "", 0, 0.0, "blank")
-    cjk = 0 if stripped.isascii() or max(stripped) < "\u3040" else len(_CJK.findall(stripped))
-    words = n_tokens + cjk // 2
-    stop_ratio = stops / n_tokens if n_tokens else 0.0
-    judged = _Judged(line, stripped, words, stop_ratio)
-    short = len(stripped) < 300
-    url_chars = sum(len(m) for m in _URL.findall(stripped)) if ("http" in lowered or "www." in lowered) else 0
-    sentence_end = stripped[-1] in _END_CHARS or (len(stripped) > 1 and stripped[-2] in _END_CHARS)
-    bullet = stripped[0] in _BULLET_CHARS and bool(_BULLET.match(line.text))
-    # Appeals sit at the start or the end of their paragraph; long lines are searched only there.
-    appeal_zone = stripped if words < 60 else stripped[:120] + "\n" + stripped[-160:]
-
-    if not n_tokens and not any(ch.isalpha() for ch in stripped):
-        judged.kind, judged.reason = "bad", "punctuation only"
-    elif words < 12 and _COMMENT_HINT.search(lowered) and _COMMENT_HEAD.search(stripped):
-        judged.kind, judged.reason = "bad", "comment"
-    elif words < 12 and " ago" in lowered and _RELATIVE_TIME.match(stripped):
-        judged.kind, judged.reason = "bad", "date line"
-    elif words <= 25 and short and _FURNITURE.match(stripped):
-        judged.kind, judged.reason = "bad", "page furniture"
-    elif url_chars > 0.4 * len(stripped):
-        judged.kind, judged.reason = "bad", "link"
-    elif _may_appeal(lowered if words < 60 else appeal_zone.lower()) and _APPEAL.search(appeal_zone):
-        judged.kind, judged.reason = "bad", "appeal to the reader"
-    elif bullet and not sentence_end and words < 25:
-        judged.kind, judged.reason = "bad", "link list"
-    elif stripped.count(",") >= 5 and stop_ratio < 0.08 and use_stopwords:
-        judged.kind, judged.reason = "bad", "keyword list"
-    elif words <= 10 and _BYLINE.match(stripped):
-        judged.kind, judged.reason = "bad", "byline"
-    else:
-        long_enough = len(stripped) >= 110 or words >= 18 or (cjk >= 40)
-        medium = len(stripped) >= 50 or words >= 8 or cjk >= 15
-        wordy = not use_stopwords or stop_ratio >= 0.18 or cjk >= 15
-        if long_enough and wordy and (sentence_end or words >= 30):
-            judged.kind = "good"
-        elif (medium and wordy and sentence_end) or long_enough:
-            judged.kind = "near"
+    One pass, no object per line: this is where the cleaner spends its time. Words are the
+    white-space separated tokens (plus half the CJK characters, which are not separated).
+    """
+    rows = []
+    comments = False
+    weight = _TOKEN_WEIGHTS.get
+    tokens_total = stops_total = 0
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        low = stripped.lower()
+        tokens = low.split()
+        if len(tokens) < ONE_SUM_TOKENS:
+            counted = sum(map(weight, tokens, repeat(0)))
+            stops = counted & _FIELD_MASK
+            puncts = (counted >> _FIELD_BITS) & _FIELD_MASK
+            appeals = counted >> (2 * _FIELD_BITS)
+        else:  # a line of a million words: count each field on its own
+            weights = [weight(token, 0) for token in tokens]
+            stops = sum(w & _FIELD_MASK for w in weights)
+            puncts = sum((w >> _FIELD_BITS) & _FIELD_MASK for w in weights)
+            appeals = sum(w >> (2 * _FIELD_BITS) for w in weights)
+        if "/" in low:  # addresses and paths: count their parts, as a reader sees them
+            n_tokens = len(_WORD.findall(low))
+        else:  # hyphens and apostrophes inside a token join words ("year-to-date", "don't")
+            n_tokens = len(tokens) - puncts + low.count("-") + low.count("'") + low.count("’")
+        tokens_total += n_tokens
+        stops_total += stops
+        cjk = 0 if stripped.isascii() or not _CJK.search(stripped) else len(_CJK.findall(stripped))
+        words = n_tokens + cjk // 2
+        ratio = stops / n_tokens if n_tokens else 0.0
+        length = len(stripped)
+        kind = ""
+        reason = ""
+        if not stripped[0].isalnum() and not any(map(str.isalnum, stripped)) and "_" not in stripped:
+            kind, reason = BAD, "punctuation only"
+        elif (
+            words < 12
+            and (stripped[-1] in ":：" or not _COMMENT_TOKENS.isdisjoint(tokens))
+            and _COMMENT_HEAD.search(stripped)
+        ):
+            kind, reason = BAD, "comment"
+            comments = True
+        elif words < 12 and " ago" in low and _RELATIVE_TIME.match(stripped):
+            kind, reason = BAD, "date line"
+        elif (
+            words <= 25
+            and length < 300
+            and (tokens[0] in _FURNITURE_FIRST or (stripped[0] not in "*+" and _may_be_furniture(tokens[0])))
+            and _FURNITURE.match(stripped)
+        ):
+            kind, reason = BAD, "page furniture"
+        elif ("http" in low or "www." in low) and sum(len(m) for m in _URL.findall(stripped)) > 0.4 * length:
+            kind, reason = BAD, "link"
         else:
-            judged.kind, judged.reason = "short", "short line"
-    return judged
+            # Appeals sit at the start or the end of their paragraph; long lines are searched only there.
+            appeal = appeals and _is_appeal(
+                low, {_APPEAL_TOKENS[t] for t in _APPEAL_TOKENS.keys() & tokens}, words >= 60
+            )
+            end_char = stripped[-1] in _END_CHARS or (length > 1 and stripped[-2] in _END_CHARS)
+            if appeal:
+                kind, reason = BAD, "appeal to the reader"
+            elif words < 25 and not end_char and stripped[0] in _BULLET_CHARS and _BULLET.match(stripped):
+                kind, reason = BAD, "link list"
+            elif use_stopwords and ratio < 0.08 and stripped.count(",") >= 5:
+                kind, reason = BAD, "keyword list"
+            elif words <= 10 and tokens[0] in _BYLINE_FIRST and _BYLINE.match(stripped):
+                kind, reason = BAD, "byline"
+            else:
+                long_enough = length >= 110 or words >= 18 or cjk >= 40
+                wordy = not use_stopwords or ratio >= 0.18 or cjk >= 15
+                if long_enough and wordy and (end_char or words >= 30):
+                    kind = GOOD
+                elif long_enough or (wordy and end_char and (length >= 50 or words >= 8 or cjk >= 15)):
+                    kind = NEAR
+                else:
+                    kind, reason = SHORT, "short line"
+        rows.append((number, stripped, kind, reason, words, ratio))
+    if not rows:
+        return _Page([], [], [], [], [], [])
+    numbers, strips, kinds, reasons, words_of, ratios = zip(*rows, strict=True)
+    return _Page(list(numbers), list(strips), list(kinds), list(reasons), list(words_of), list(ratios),
+                 tokens_total, stops_total, comments)
 
 
 # Below this share of function words the page's language is not one we have a list for
@@ -242,82 +449,75 @@ PAGE_STOPWORD_SHARE = 0.05
 # -- context ---------------------------------------------------------------------------------
 
 
-def _classify(lines: list[_Judged]) -> None:
+def _classify(page: _Page) -> None:
     """Re-judge lines from their neighbours (jusText's context pass, for plain text)."""
-    content = [j for j in lines if j.kind != "blank"]
-    if not content:
+    kinds, words = page.kinds, page.words
+    if not kinds:
         return
-    goods = [i for i, j in enumerate(content) if j.kind == "good"]
-    if not goods:
+    if GOOD not in kinds:
         # No clear body: keep the wordy lines, so a short text is not emptied.
-        for j in content:
-            if j.kind in ("near", "short") and j.words >= 4:
-                j.kind = "good"
+        for k, kind in enumerate(kinds):
+            if (kind is NEAR or kind is SHORT) and words[k] >= 4:
+                kinds[k] = GOOD
         return
 
     # Near-good lines next to body text are body text.
+    last = len(kinds) - 1
+    nears = [k for k, kind in enumerate(kinds) if kind is NEAR]
     changed = True
-    while changed:
+    while changed and nears:
         changed = False
-        for i, j in enumerate(content):
-            if j.kind != "near":
-                continue
-            prev = content[i - 1].kind if i > 0 else "bad"
-            nxt = content[i + 1].kind if i + 1 < len(content) else "bad"
-            if "good" in (prev, nxt):
-                j.kind = "good"
+        waiting = []
+        for k in nears:
+            if (k > 0 and kinds[k - 1] is GOOD) or (k < last and kinds[k + 1] is GOOD):
+                kinds[k] = GOOD
                 changed = True
+            else:
+                waiting.append(k)
+        nears = waiting
+    for k in nears:
+        page.reasons[k] = "not part of the article"
 
     # Short lines between body paragraphs are section headings (or short paragraphs).
-    for i, j in enumerate(content):
-        if j.kind not in ("short", "near"):
-            continue
-        before = _nearest(content, i, -1)
-        after = _nearest(content, i, +1)
-        if before == "good" and after == "good" and j.words <= 20 and j.kind == "short":
-            j.kind, j.reason = "heading", ""
-        elif j.kind == "near":
-            j.reason = "not part of the article"
+    for k, kind in enumerate(kinds):
+        if kind is SHORT and words[k] <= 20 and _nearest(kinds, k, -1) is GOOD and _nearest(kinds, k, 1) is GOOD:
+            kinds[k] = HEADING
+            page.reasons[k] = ""
 
-    _cut_comments(content)
-    _cut_after_end(content)
+    if page.comments:
+        _cut_comments(page)
+    _cut_after_end(page)
+
+
+def _nearest(kinds: list[str], k: int, step: int) -> str:
+    """The kind of the nearest good, bad or near line in direction ``step`` (within 2 lines)."""
+    for i in (k + step, k + 2 * step):
+        if not 0 <= i < len(kinds):
+            return "edge"
+        kind = kinds[i]
+        if kind is GOOD or kind is BAD or kind is NEAR:
+            return kind
+    return SHORT
 
 
 # Comment threads are cut only once this much article text has come before them.
 MIN_ARTICLE_WORDS = 80
 
 
-def _cut_comments(content: list[_Judged]) -> None:
+def _cut_comments(page: _Page) -> None:
     """Readers' comments follow the article: from the first comment header on, nothing is body."""
-    first_body = next((i for i, j in enumerate(content) if j.kind == "good"), None)
-    if first_body is None:
+    kinds, reasons, words = page.kinds, page.reasons, page.words
+    if GOOD not in kinds:
         return
-    start = None
     body_words = 0
-    for i in range(first_body, len(content)):
-        if content[i].reason == "comment" and body_words >= MIN_ARTICLE_WORDS:
-            start = i
-            break
-        if content[i].kind == "good":
-            body_words += content[i].words
-    if start is None:
-        return
-    for j in content[start:]:
-        if j.kind != "bad":
-            j.kind, j.reason = "bad", "comment"
-
-
-def _nearest(content: list[_Judged], i: int, step: int) -> str:
-    """The kind of the nearest non-short line in direction ``step`` (within 2 lines)."""
-    k = i + step
-    seen = 0
-    while 0 <= k < len(content) and seen < 2:
-        kind = content[k].kind
-        if kind in ("good", "bad", "near"):
-            return kind
-        k += step
-        seen += 1
-    return "edge" if not 0 <= k < len(content) else "short"
+    for k in range(kinds.index(GOOD), len(kinds)):
+        if reasons[k] == "comment" and body_words >= MIN_ARTICLE_WORDS:
+            for rest in range(k, len(kinds)):
+                if kinds[rest] is not BAD:
+                    kinds[rest], reasons[rest] = BAD, "comment"
+            return
+        if kinds[k] is GOOD:
+            body_words += words[k]
 
 
 LATE_BLOCK_DISCOUNT = 0.3
@@ -325,63 +525,67 @@ SIDE_BLOCK_SHARE = 0.25
 MAX_GAP_LINES = 40
 
 
-def _cut_after_end(content: list[_Judged]) -> None:
+def _cut_after_end(page: _Page) -> None:
     """Once the article has ended — a link list, or a long run of furniture — nothing after it is body."""
-    good_idx = [i for i, j in enumerate(content) if j.kind in ("good", "heading")]
-    if not good_idx:
+    kinds, words = page.kinds, page.words
+    body = [k for k, kind in enumerate(kinds) if kind is GOOD or kind is HEADING]
+    if not body:
         return
-    body_words = sum(content[i].words for i in good_idx)
+    body_words = sum(words[k] for k in body)
     # Find the largest block of body text; blocks are separated by runs of non-body lines.
     blocks: list[list[int]] = []
-    for i in good_idx:
-        if blocks and _gap_is_small(content, blocks[-1][-1], i):
-            blocks[-1].append(i)
+    for k in body:
+        if blocks and _gap_is_small(page, blocks[-1][-1], k):
+            blocks[-1].append(k)
         else:
-            blocks.append([i])
+            blocks.append([k])
     # The article is the biggest block; footers and disclaimers come late, so late blocks weigh less.
-    total = len(content)
-    main = max(blocks, key=lambda b: sum(content[i].words for i in b) * (1 - LATE_BLOCK_DISCOUNT * b[0] / total))
-    main_words = sum(content[i].words for i in main)
-    m = blocks.index(main)
+    total = len(kinds)
+    block_words = [sum(words[k] for k in block) for block in blocks]
+    m = max(range(len(blocks)), key=lambda b: block_words[b] * (1 - LATE_BLOCK_DISCOUNT * blocks[b][0] / total))
+    main_words = block_words[m]
     # Walk away from the article in both directions; a block joins it only if it is substantial
     # and not separated from the kept text by a long run of page furniture.
     for direction in (-1, 1):
-        edge = main[0] if direction < 0 else main[-1]
-        k = m + direction
-        while 0 <= k < len(blocks):
-            block = blocks[k]
-            words = sum(content[i].words for i in block)
+        edge = blocks[m][0] if direction < 0 else blocks[m][-1]
+        b = m + direction
+        while 0 <= b < len(blocks):
+            block = blocks[b]
             lo, hi = (block[-1], edge) if direction < 0 else (edge, block[0])
-            gap = sum(1 for j in content[lo + 1 : hi] if j.kind == "bad")
-            if words >= SIDE_BLOCK_SHARE * main_words and words >= 0.1 * body_words and gap <= MAX_GAP_LINES:
+            gap = kinds[lo + 1 : hi].count(BAD)
+            substantial = block_words[b] >= SIDE_BLOCK_SHARE * main_words and block_words[b] >= 0.1 * body_words
+            if substantial and gap <= MAX_GAP_LINES:
                 edge = block[0] if direction < 0 else block[-1]
             else:
-                for i in block:
-                    content[i].kind, content[i].reason = "bad", "outside the article"
-            k += direction
+                for k in block:
+                    kinds[k], page.reasons[k] = BAD, "outside the article"
+            b += direction
 
 
-def _gap_is_small(content: list[_Judged], a: int, b: int) -> bool:
-    between = content[a + 1 : b]
-    if any(j.kind == "bad" and _LINK_LIST_HEAD.match(j.stripped) for j in between):
+def _gap_is_small(page: _Page, a: int, b: int) -> bool:
+    if b - a - 1 > 4:
         return False
-    bad = [j for j in between if j.kind == "bad"]
-    return len(between) <= 4 and len(bad) <= 2
+    between = page.kinds[a + 1 : b]
+    if between.count(BAD) > 2:
+        return False
+    return not any(page.kinds[k] is BAD and _LINK_LIST_HEAD.match(page.strips[k]) for k in range(a + 1, b))
 
 
 # -- title ---------------------------------------------------------------------------------------
 
 
-def _title_like(j: _Judged) -> bool:
+def _title_like(page: _Page, k: int) -> bool:
+    stripped = page.strips[k]
+    words = page.words[k]
     return (
-        j.kind in ("short", "near", "heading")
-        and 3 <= j.words <= 30
-        and not _BULLET.match(j.line.text)
-        and not _FURNITURE.match(j.stripped)
-        and not _BYLINE.match(j.stripped)
-        and not j.stripped.endswith((".", ",", ":"))
-        and sum(ch.isdigit() for ch in j.stripped) < len(j.stripped) * 0.3
-        and not (j.words >= 6 and j.stop_ratio == 0)  # a menu, not a headline
+        3 <= words <= 30
+        and page.kinds[k] in (SHORT, NEAR, HEADING)
+        and not stripped.endswith((".", ",", ":"))
+        and not (words >= 6 and page.ratios[k] == 0)  # a menu, not a headline
+        and sum(map(str.isdigit, stripped)) < len(stripped) * 0.3
+        and not _BULLET.match(stripped)
+        and not _FURNITURE.match(stripped)
+        and not _BYLINE.match(stripped)
     )
 
 
@@ -400,34 +604,47 @@ _NOT_A_HEADLINE = re.compile(
 )
 
 
-def _title_score(j: _Judged, distance: int, repeated: bool) -> float:
-    words = j.stripped.split()
+def _headline_score(stripped: str, distance: int, repeated: bool) -> float:
+    """How much a line looks like the headline, before the penalties of ``_title_penalty``."""
+    words = stripped.split()
     capitals = sum(1 for w in words if w[:1].isupper()) / len(words)
-    score = 2.0 * capitals + min(len(words), 15) / 15 + (1.5 if repeated else 0.0) - 0.04 * distance
-    if _NAV_WORDS.search(j.stripped):
-        score -= 3.0
-    if _NOT_A_HEADLINE.search(j.stripped):
-        score -= 4.0
-    return score
+    return 2.0 * capitals + min(len(words), 15) / 15 + (1.5 if repeated else 0.0) - 0.04 * distance
 
 
-def _choose_title(judged: list[_Judged]) -> _Judged | None:
+def _title_penalty(stripped: str) -> float:
+    """Navigation words and bylines, dates or credits make a line less of a headline."""
+    return (3.0 if _NAV_WORDS.search(stripped) else 0.0) + (4.0 if _NOT_A_HEADLINE.search(stripped) else 0.0)
+
+
+def _choose_title(page: _Page) -> int | None:
     """The headline: a title-like line shortly before the body, capitalised like a headline,
     better still if the page repeats it (as the window title and the heading)."""
-    content = [j for j in judged if j.kind != "blank"]
-    first_body = next((k for k, j in enumerate(content) if j.kind == "good"), len(content))
-    counts: dict[str, int] = {}
-    for j in content:
-        counts[j.stripped] = counts.get(j.stripped, 0) + 1
+    kinds, strips = page.kinds, page.strips
+    first_body = kinds.index(GOOD) if GOOD in kinds else len(kinds)
+    candidates = sorted(
+        ((-_headline_score(strips[k], first_body - k, _repeated(strips, k)), k)
+         for k in range(max(0, first_body - TITLE_WINDOW), first_body)
+         if _title_like(page, k)),
+    )
+    # Penalties only lower a score: the patterns run on the best candidates only.
     best, best_score = None, float("-inf")
-    for k in range(max(0, first_body - TITLE_WINDOW), first_body):
-        j = content[k]
-        if not _title_like(j):
-            continue
-        score = _title_score(j, first_body - k, counts[j.stripped] > 1)
-        if score > best_score:
-            best, best_score = j, score
+    for negative, k in candidates:
+        if -negative < best_score:
+            break
+        score = -negative - _title_penalty(strips[k])
+        if score > best_score or (score == best_score and best is not None and k < best):
+            best, best_score = k, score
     return best
+
+
+def _repeated(strips: list[str], k: int) -> bool:
+    """Whether line ``k`` appears elsewhere on the page."""
+    line = strips[k]
+    try:
+        strips.index(line, k + 1)
+    except ValueError:
+        return strips.index(line) < k
+    return True
 
 
 # -- assembling ---------------------------------------------------------------------------------
@@ -435,60 +652,34 @@ def _choose_title(judged: list[_Judged]) -> _Judged | None:
 
 def clean(raw: str) -> Cleaned:
     """Clean a page's text. ``raw`` uses ``\\n`` line ends (the corpus normalises them)."""
-    lines = _split_lines(raw)
-    measured = [_tokens(line) for line in lines]
-    total = sum(m[2] for m in measured)
-    stops = sum(m[3] for m in measured)
-    use_stopwords = total > 0 and stops / total >= PAGE_STOPWORD_SHARE
-    judged = [_judge(line, use_stopwords, m) for line, m in zip(lines, measured, strict=True)]
-    _classify(judged)
-    title = _choose_title(judged)
+    lines = raw.split("\n")
+    page = _judge_lines(lines, use_stopwords=True)
+    if page.tokens and page.stopwords / page.tokens < PAGE_STOPWORD_SHARE:
+        page = _judge_lines(lines, use_stopwords=False)
+    _classify(page)
+    kinds, strips = page.kinds, page.strips
+    title = _choose_title(page)
     if title is not None:
-        title.kind, title.reason = "title", ""
-        folded = title.stripped.casefold()
-        for j in judged:
-            if j is not title and j.kind != "blank" and j.stripped.casefold() == folded:
-                j.kind, j.reason = "bad", "repeated title"
+        kinds[title], page.reasons[title] = TITLE, ""
+        folded = strips[title].casefold()
+        size = len(folded)
+        for k, stripped in enumerate(strips):
+            # Case folding never shortens a line, and leaves the length of ASCII alone.
+            n = len(stripped)
+            if (n == size or (n < size and not stripped.isascii())) and k != title and stripped.casefold() == folded:
+                kinds[k], page.reasons[k] = BAD, "repeated title"
 
-    keep = [j for j in judged if j.kind in ("good", "heading", "title")]
-    if not keep:
+    kept = [strips[k] for k, kind in enumerate(kinds) if kind in _KEPT]
+    if not kept:
         # Nothing looks like an article: show the page as it is rather than an empty reader.
-        keep = [j for j in judged if j.kind != "blank"]
-        for j in keep:
-            j.kind, j.reason = "good", ""
-    parts: list[str] = []
-    pieces: list[tuple[int, int, int]] = []
-    pos = 0
-    for j in keep:
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        lead = len(j.line.text) - len(j.line.text.lstrip())
-        pieces.append((pos, j.line.start + lead, len(j.stripped)))
-        parts.append(j.stripped)
-        pos += len(j.stripped)
-    text = "".join(parts)
-
-    kept_numbers = {j.line.number for j in keep}
-    dropped = _dropped_runs(judged, kept_numbers)
-    return Cleaned(raw=raw, text=text, pieces=pieces, dropped=dropped)
-
-
-def _dropped_runs(judged: Iterable[_Judged], kept: set[int]) -> list[DroppedLines]:
-    runs: list[DroppedLines] = []
-    for j in judged:
-        if j.line.number in kept or j.kind == "blank":
-            continue
-        reason = j.reason or "not part of the article"
-        end = j.line.start + len(j.line.text)
-        last = runs[-1] if runs else None
-        if last and last.reason == reason and last.last == j.line.number - 1:
-            runs[-1] = DroppedLines(last.first, j.line.number, last.start, end, reason)
-        else:
-            runs.append(DroppedLines(j.line.number, j.line.number, j.line.start, end, reason))
-    return runs
+        for k in range(len(kinds)):
+            kinds[k], page.reasons[k] = GOOD, ""
+        kept = strips
+    return Cleaned(raw, "\n\n".join(kept), lines, page)
 
 
 def clean_text(raw: str) -> str:
     """Just the cleaned text, for scripts and the cleanbench scorer."""
-    return clean(raw.replace("\r\n", "\n").replace("\r", "\n")).text
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return clean(raw).text

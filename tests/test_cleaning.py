@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader import cleaning
 from reader.cleaning import clean, clean_text
 
 
@@ -130,3 +133,46 @@ def test_cleaning_is_idempotent(prefix: str) -> None:
 def test_crlf_and_empty_input() -> None:
     assert clean_text("") == ""
     assert lines(clean_text(PLAIN.replace("\n", "\r\n"))) == lines(PLAIN)
+
+
+BODY = (
+    "The committee published its report on Monday, and the minister said that the findings would shape the "
+    "budget for the next two years, which critics of the plan have called far too optimistic."
+)
+
+
+def test_appeals_are_dropped_and_a_mention_of_giving_is_not() -> None:
+    raw = "\n\n".join([
+        "A Report Lands",
+        BODY,
+        "The charity donated the money to the hospital, and the hospital said it would use it for a new wing "
+        "that the town has been asking for since the old one closed.",
+        BODY,
+        "What do you think? Share your thoughts in the comments below.",
+    ])
+    kept = lines(clean_text(raw))
+    assert any(line.startswith("The charity donated") for line in kept)
+    assert not any("Share your thoughts" in line for line in kept)
+
+
+def test_an_appeal_phrase_in_the_middle_of_a_long_paragraph_is_body() -> None:
+    middle = BODY + " Readers were asked to share your thoughts on the plan at the hearings. " + BODY
+    raw = "\n\n".join(["A Report Lands", BODY, middle, BODY])
+    assert any(line.startswith(BODY + " Readers") for line in lines(clean_text(raw)))
+
+
+def test_words_are_the_runs_of_letters_and_digits() -> None:
+    # Counted from white-space tokens for speed, but the same as the word-character runs.
+    samples = ["The year-to-date figure — don't ask — is | up", "See https://example.org/a-b/c for the 24 data"]
+    page = cleaning._judge_lines(samples, True)
+    assert page.words == [len(re.findall(r"\w+", line)) for line in samples] == [10, 11]
+
+
+@pytest.mark.parametrize("prefix", sorted(KEEP))
+def test_counting_a_line_field_by_field_gives_the_same_result(prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lines of a million words are counted field by field; every line must be judged the same either way.
+    raw = seed(prefix)
+    expected = clean(raw)
+    monkeypatch.setattr(cleaning, "ONE_SUM_TOKENS", 0)
+    again = clean(raw)
+    assert again.text == expected.text and again.dropped == expected.dropped
