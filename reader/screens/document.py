@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations import formats
@@ -23,6 +23,7 @@ from annotations.transfer import Selection, bundle, export
 from reader.corpus import SourceDocument
 from reader.layout import display_text, sentence_span
 from reader.screens.dialogs import Choice, ExportDialog, TagPicker, TextPrompt, status_choice
+from reader.widgets.bars import KeyBar, TitleBar
 from reader.widgets.document_view import DocumentView, Highlight
 
 QUOTE_CHARS = 48
@@ -76,7 +77,7 @@ class DocumentScreen(Screen):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="banner", classes="banner")
         yield Static(id="doc-title")
         with Horizontal(id="reader"):
@@ -84,7 +85,7 @@ class DocumentScreen(Screen):
             yield OptionList(id="panel")
         yield Input(placeholder="search…", id="search")
         yield Static(id="status-line")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> DocumentView:

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.agreement import disagreements
@@ -15,6 +15,7 @@ from annotations.errors import MarginError
 from annotations.model import GOLD
 from reader.corpus import SourceDocument
 from reader.layout import display_text
+from reader.widgets.bars import KeyBar, TitleBar
 
 
 class ReviewScreen(Screen):
@@ -31,10 +32,10 @@ class ReviewScreen(Screen):
         self.document = document
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="review-title")
         yield OptionList(id="versions")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_list()

@@ -1,0 +1,126 @@
+"""The title line at the top of each screen and the key line at the bottom.
+
+Textual's Header and Footer build a widget per part (icon, title, clock; one per
+key) and the Footer rebuilds them all whenever the focus moves. Here each line
+is one widget that repaints itself, which keeps start-up and focus changes cheap.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.text import Text
+from textual import events
+from textual.app import RenderResult
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class TitleBar(Widget):
+    """The app's title and the screen's subtitle (annotator, database, what is shown)."""
+
+    ALLOW_SELECT = False
+
+    def on_mount(self) -> None:
+        for owner in (self.app, self.screen):
+            self.watch(owner, "title", self.refresh, init=False)
+            self.watch(owner, "sub_title", self.refresh, init=False)
+
+    def render(self) -> RenderResult:
+        screen, app = self.screen, self.app
+        title = screen.title if screen.title is not None else app.title
+        sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
+        return app.format_title(title, sub_title)
+
+
+class _KeySpan(NamedTuple):
+    start: int
+    end: int
+    key: str
+    enabled: bool
+
+
+class KeyBar(Widget):
+    """The keys the focused part of the screen answers to, with what they do; a click presses one."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._spans: list[_KeySpan] = []
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.refresh()
+
+    def _keys(self) -> list[tuple[str, str, str, bool]]:
+        """(key, shown as, description, enabled) for each binding to show, one per action."""
+        app = self.app
+        keys = []
+        seen: set[str] = set()
+        palette = None
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
+                palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+        if palette is not None:
+            keys.append(palette)
+        return keys
+
+    def render(self) -> RenderResult:
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        hover_style = self.get_component_rich_style("key-bar--hover")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        spans = []
+        for index, (key, shown, description, enabled) in enumerate(self._keys()):
+            start = len(line)
+            line.append(f" {shown} ", key_style)
+            if description:
+                line.append(f"{description} ", description_style)
+            if not enabled:
+                line.stylize("dim", start)
+            if index == self._hover:
+                line.stylize(hover_style, start)
+            spans.append(_KeySpan(start, len(line), key, enabled))
+        self._spans = spans
+        return line
+
+    def _span_at(self, x: int) -> int | None:
+        for index, span in enumerate(self._spans):
+            if span.start <= x < span.end:
+                return index
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._span_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._span_at(event.x)
+        if index is None:
+            return
+        span = self._spans[index]
+        if span.enabled:
+            self.app.simulate_key(span.key)
+        else:
+            self.app.bell()
