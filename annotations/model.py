@@ -157,6 +157,9 @@ class Document:
     last_opened: str = ""
     source: str = ""  # where the file was last read on this machine; kept in the database, never exported
     statuses: dict[str, str] = field(default_factory=dict)  # annotator → status, for team progress
+    # Which cleaner made ``title`` and ``words`` (a version string the reader chooses): with the same
+    # cleaner they need not be computed again when the document is next read.
+    cleaner: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -175,6 +178,8 @@ class Document:
             isinstance(k, str) and v in STATUSES for k, v in doc.statuses.items()
         ):
             raise ValueError("document field 'statuses' must map annotators to statuses")
+        if not isinstance(doc.cleaner, str):
+            raise ValueError("document field 'cleaner' must be a string")
         return doc
 
 

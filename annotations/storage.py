@@ -44,7 +44,7 @@ from tinydb.storages import Storage
 
 from .errors import DatabaseError, ReadOnlyError, SaveDeferred
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, Any]]
@@ -66,7 +66,16 @@ def _migrate_1_to_2(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+def _migrate_2_to_3(tables: Tables) -> Tables:
+    """Schema 3 remembers which cleaner made each document's title and word count (``cleaner``),
+    so the reader can trust them without cleaning the document again."""
+    for record in tables.get("documents", {}).values():
+        if isinstance(record, dict):
+            record.setdefault("cleaner", "")
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def fsync_folder(folder: Path) -> None:

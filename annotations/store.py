@@ -219,21 +219,23 @@ class AnnotationStore:
     def document(self, doc_id: str) -> Document | None:
         return self._documents.get(doc_id)
 
-    def register_document(self, doc_id: str, *, path: str, title: str, words: int = 0, source: str = "") -> Document:
+    def register_document(
+        self, doc_id: str, *, path: str, title: str, words: int = 0, source: str = "", cleaner: str = ""
+    ) -> Document:
         """Remember a document's path and title; written only when something changed."""
-        self.register_documents([(doc_id, path, title, words, source)])
+        self.register_documents([(doc_id, path, title, words, source, cleaner)])
         return self._documents[doc_id]
 
-    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str]]) -> None:
-        """``register_document`` for many (id, path, title, words, source) at once, in one journal line."""
+    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str, str]]) -> None:
+        """``register_document`` for many (id, path, title, words, source, cleaner) at once, in one journal line."""
         changes: list[Change] = []
         updated: dict[str, Document] = {}
-        for doc_id, path, title, words, source in docs:
+        for doc_id, path, title, words, source, cleaner in docs:
             old = updated.get(doc_id) or self._documents.get(doc_id)
             doc = (
-                replace(old, path=path, title=title, words=words, source=source or old.source)
+                replace(old, path=path, title=title, words=words, source=source or old.source, cleaner=cleaner)
                 if old
-                else Document(doc_id, path, title, words, source=source)
+                else Document(doc_id, path, title, words, source=source, cleaner=cleaner)
             )
             if doc != old:
                 updated[doc.id] = doc

@@ -282,8 +282,13 @@ t0 = time.perf_counter()
 from pathlib import Path
 from annotations.store import AnnotationStore
 from reader.app import MarginApp
-store = AnnotationStore(Path(sys.argv[1]))
+db = Path(sys.argv[1])
+if sys.argv[2:] == ["fresh"]:  # a first start: no database, so every document is cleaned
+    for old in db.parent.glob(db.name + "*"):
+        old.unlink()
+store = AnnotationStore(db)
 # As `margin` starts: the documents are read by a worker while the library paints; this waits for them too.
+# On a database that has seen them, their titles come from it and the cleaner is not even imported.
 app = MarginApp(store=store, annotator="bench", resume=False)
 async def stop(pilot):
     await pilot.app.workers.wait_for_complete()
@@ -339,7 +344,14 @@ asyncio.run(main())
 
 
 def process_time(code: str, *args: str, repeat: int) -> float:
+    """The best wall time of ``repeat`` fresh processes running ``code``, after one unmeasured run.
+
+    The unmeasured run writes the bytecode caches, as the first start after an install does:
+    a user's later starts load them, so bytecode writing is never switched off here.
+    """
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, cwd=ROOT, capture_output=True)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -420,9 +432,12 @@ def main(argv: list[str] | None = None) -> list[Row]:
 
     with tempfile.TemporaryDirectory() as tmp:
         start_ours = process_time(MARGIN_START, str(Path(tmp) / "db.json"), repeat=5)
+        start_first = process_time(MARGIN_START, str(Path(tmp) / "db.json"), "fresh", repeat=5)
     start_base = process_time(MINIMAL_START, repeat=5)
     add(Row("start-up to the library vs a DataTable app", start_ours, start_base, "s", "≤ 1.5×",
-            start_ours <= 1.5 * start_base))
+            start_ours <= 1.5 * start_base, "a later start: the database knows the documents"))
+    add(Row("first start (new database) vs a DataTable app", start_first, start_base, "s", "≤ 1.5×",
+            start_first <= 1.5 * start_base, "every document cleaned"))
     for argv in (["--help"], ["export", "--help"]):
         loaded = imports_textual(argv)
         add(Row(f"margin {' '.join(argv)} imports Textual", float(loaded), 0.0, "", "never", not loaded))

@@ -19,9 +19,12 @@ from annotations.store import AnnotationStore
 
 from .commands import ScreenActions
 from .config import Config
-from .corpus import DEFAULT_MAX_BYTES, Corpus, load_corpus
+from .corpus import DEFAULT_MAX_BYTES, Corpus, SourceDocument, cleaner_version, known_titles, load_corpus
 from .history import History
 from .screens.library import CorpusProgress, LibraryScreen
+
+# Opening a document larger than this (characters) that still needs cleaning says so.
+LARGE_DOCUMENT = 1_000_000
 
 
 class MarginApp(App):
@@ -119,18 +122,22 @@ class MarginApp(App):
         if self._corpus_given:
             self._corpus_ready()
         else:
-            self._load_corpus()
+            # What the database remembers is read here, on the UI thread: a remote store is not shared.
+            self._load_corpus(known_titles(self.store))
         if self.ask_annotator:
             self._ask_annotator()
 
     @work(thread=True, exclusive=True, group="corpus")
-    def _load_corpus(self) -> None:
-        """Read and clean the documents off the UI thread; the library shows the progress."""
+    def _load_corpus(self, known: dict[str, tuple[str, int]]) -> None:
+        """Read and clean the documents off the UI thread; the library shows the progress.
+
+        Documents the database knows from this cleaner are cleaned only when opened.
+        """
 
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
 
-        corpus = load_corpus(self.paths, self.max_bytes, progress)
+        corpus = load_corpus(self.paths, self.max_bytes, progress, known)
         self.call_from_thread(self._corpus_loaded, corpus)
 
     def _corpus_loaded(self, corpus: Corpus) -> None:
@@ -144,8 +151,9 @@ class MarginApp(App):
                 screen.corpus_loaded()
         if not self.store.read_only:
             try:
+                version = cleaner_version()
                 self.store.register_documents(
-                    [(d.id, d.path, d.title, d.words, str(d.file.resolve())) for d in self.corpus.documents]
+                    [(d.id, d.path, d.title, d.words, str(d.file.resolve()), version) for d in self.corpus.documents]
                 )
             except MarginError as err:
                 self.notify(f"Could not save the document list: {err}", severity="error")
@@ -191,6 +199,9 @@ class MarginApp(App):
         if doc is None:
             self.notify("That document is no longer in the corpus.", severity="error")
             return
+        if not doc.is_cleaned:
+            self._clean_then_open(doc, replace)
+            return
         if not self.store.read_only:
             from annotations.anchoring import reanchor_document
 
@@ -213,6 +224,14 @@ class MarginApp(App):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    @work(thread=True, group="clean")
+    def _clean_then_open(self, doc: SourceDocument, replace: bool) -> None:
+        """A document known from an earlier start is cleaned when first opened, off the UI thread."""
+        if len(doc.raw) > LARGE_DOCUMENT:
+            self.call_from_thread(self.notify, f"Preparing {doc.path}…", timeout=3)
+        doc.cleaned  # noqa: B018 - cached on the document
+        self.call_from_thread(self.open_document, doc.id, replace=replace)
 
     def action_help(self) -> None:
         from .screens.dialogs import HelpScreen

@@ -248,15 +248,16 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
 @click.pass_context
 def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: float) -> None:
     """List documents: title, words, annotations per tag, status."""
-    from .corpus import load_corpus
+    from .corpus import known_titles, load_corpus
     from .listing import print_documents
 
     conf = settings(ctx)
-    corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024))
-    for skipped in corpus.skipped:
-        click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
     store = AnnotationStore(conf.db, read_only=True) if conf.db.exists() else None
     try:
+        known = known_titles(store) if store is not None else {}
+        corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known)
+        for skipped in corpus.skipped:
+            click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
         print_documents(corpus, store, conf.tagset, as_json=as_json)
     finally:
         if store is not None:

@@ -9,18 +9,19 @@ the others still load.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cleaning import Cleaned, clean
-
 if TYPE_CHECKING:
     from annotations.store import AnnotationStore
     from annotations.transfer import DocumentText
+
+    from .cleaning import Cleaned
 
 TEXT_SUFFIXES = (".txt", ".md")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -40,6 +41,29 @@ def seeds_path() -> Path:
         if candidate.is_dir():
             return candidate
     return here.parent / "seeds"
+
+
+@functools.cache
+def cleaner_version() -> str:
+    """Changes whenever the cleaner does: the hash of its source.
+
+    The database remembers it with each document's title and word count; with the same
+    version they are taken from there, and a document is cleaned only when it is opened.
+    Empty when the source cannot be read: then nothing is taken on trust.
+    """
+    try:
+        source = Path(__file__).with_name("cleaning.py").read_bytes()
+    except OSError:
+        return ""
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+def known_titles(store: AnnotationStore) -> dict[str, tuple[str, int]]:
+    """Title and word count of each document the database remembers from this same cleaner."""
+    version = cleaner_version()
+    if not version:
+        return {}
+    return {d.id: (d.title, d.words) for d in store.documents() if d.cleaner == version and d.title}
 
 
 def normalise_newlines(text: str) -> str:
@@ -101,7 +125,18 @@ class SourceDocument:
 
     @cached_property
     def cleaned(self) -> Cleaned:
+        from .cleaning import clean  # imported on first use: a start on known documents needs no cleaner
+
         return clean(self.raw)
+
+    @property
+    def is_cleaned(self) -> bool:
+        return "cleaned" in self.__dict__
+
+    def remember(self, title: str, words: int) -> None:
+        """Take the title and word count from the database instead of cleaning the text for them."""
+        self.__dict__["title"] = title
+        self.__dict__["words"] = words
 
     @property
     def text(self) -> str:
@@ -154,11 +189,14 @@ def load_corpus(
     paths: tuple[Path, ...] | list[Path] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    known: Mapping[str, tuple[str, int]] | None = None,
 ) -> Corpus:
     """Read and clean every document under ``paths`` (default: the bundled seeds).
 
-    ``progress(done, total)`` is called after each file, for a progress bar.
+    ``progress(done, total)`` is called after each file, for a progress bar. Documents in
+    ``known`` (id → title, words; see ``known_titles``) are not cleaned until first used.
     """
+    known = known or {}
     corpus = Corpus()
     seen: set[str] = set()
     files: list[tuple[Path, str]] = []
@@ -173,7 +211,10 @@ def load_corpus(
             corpus.skipped.append(found)
         elif found.id not in seen:
             seen.add(found.id)
-            found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
+            if found.id in known:
+                found.remember(*known[found.id])
+            else:
+                found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
             corpus.documents.append(found)
         if progress is not None:
             progress(done, len(files))

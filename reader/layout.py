@@ -10,6 +10,7 @@ large document costs little until it is scrolled through.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -43,13 +44,16 @@ def display_text(text: str) -> str:
 
 # Characters that do not take exactly one cell: combining marks, zero-width and bidi controls,
 # East Asian wide characters and emoji. A paragraph without any wraps by character count.
-_WIDE_OR_ZERO = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a\u1100-\u115f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff\u231a-\u231b\u23e9-\u23fa\u25fd-\u25fe"
-    "\u2600-\u27bf\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
-    "\uf900-\ufaff\ufe00-\ufe0f\ufe20-\ufe2f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U0001f000-\U0001faff\U00020000-\U0003fffd\U000e0000-\U000e01ef]"
-)
+@functools.cache
+def _wide_or_zero() -> re.Pattern[str]:
+    """Compiled on first use: the character ranges take a few milliseconds to compile."""
+    return re.compile(
+        "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a\u1100-\u115f"
+        "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff\u231a-\u231b\u23e9-\u23fa\u25fd-\u25fe"
+        "\u2600-\u27bf\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+        "\uf900-\ufaff\ufe00-\ufe0f\ufe20-\ufe2f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+        "\U0001f000-\U0001faff\U00020000-\U0003fffd\U000e0000-\U000e01ef]"
+    )
 
 
 def char_cells(ch: str) -> int:
@@ -177,7 +181,7 @@ class WrappedText:
         text = self.text
         width = self.width
         piece = text[start:end]
-        ascii_only = piece.isascii() or not _WIDE_OR_ZERO.search(piece)
+        ascii_only = piece.isascii() or not _wide_or_zero().search(piece)
         line_start = start
         while True:
             if ascii_only:

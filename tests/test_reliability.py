@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from annotations.errors import DatabaseError
 from annotations.model import ANNOTATION_FIELDS, Selector
+from annotations.storage import SCHEMA_VERSION
 from annotations.store import AnnotationStore
 from reader.app import MarginApp
 from reader.cli import cli
@@ -182,7 +183,7 @@ WRONG = {"id": 5, "document": None, "tag": ["claim"], "text": 7, "start": "0", "
 @pytest.mark.parametrize("field", ANNOTATION_FIELDS)
 def test_wrong_type_in_any_field_is_a_clear_error_and_the_file_is_kept(db_path: Path, field: str) -> None:
     record = dict(GOOD_RECORD, **{field: WRONG[field]})
-    db_path.write_text(json.dumps({"_meta": {"1": {"schema": 2}}, "annotations": {"1": record}}))
+    db_path.write_text(json.dumps({"_meta": {"1": {"schema": SCHEMA_VERSION}}, "annotations": {"1": record}}))
     before = db_path.read_bytes()
     with pytest.raises(DatabaseError, match=f"record 1 of table 'annotations' is damaged: .*{field}"):
         AnnotationStore(db_path)
@@ -204,7 +205,7 @@ def test_huge_strings_load_and_export(db_path: Path) -> None:
 def test_duplicate_ids_are_repaired_with_a_backup(db_path: Path) -> None:
     older = dict(GOOD_RECORD, tag="source")
     newer = dict(GOOD_RECORD, tag="claim", modified="2026-02-01T00:00:00.000Z")
-    db_path.write_text(json.dumps({"_meta": {"1": {"schema": 2}}, "annotations": {"1": newer, "2": older}}))
+    db_path.write_text(json.dumps({"_meta": {"1": {"schema": SCHEMA_VERSION}}, "annotations": {"1": newer, "2": older}}))
     original = db_path.read_bytes()
     with AnnotationStore(db_path) as store:
         assert [a.tag for a in store.annotations()] == ["claim"]
@@ -219,7 +220,7 @@ async def test_offsets_out_of_range_become_orphans_not_crashes(db_path: Path) ->
     doc = corpus.documents[1]
     record = dict(GOOD_RECORD, document=doc.id, text="no such words in this text at all", start=10**7, end=10**7 + 33,
                   raw_start=10**7, raw_end=10**7 + 33)
-    db_path.write_text(json.dumps({"_meta": {"1": {"schema": 2}}, "annotations": {"1": record}}))
+    db_path.write_text(json.dumps({"_meta": {"1": {"schema": SCHEMA_VERSION}}, "annotations": {"1": record}}))
     store = AnnotationStore(db_path)
     app = MarginApp(corpus=corpus, store=store, annotator="t", resume=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -237,7 +238,7 @@ def test_symlinked_database_is_refused_and_nothing_is_written_elsewhere(tmp_path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     target = elsewhere / "precious.json"
-    target.write_text('{"_meta": {"1": {"schema": 2}}}')
+    target.write_text(json.dumps({"_meta": {"1": {"schema": SCHEMA_VERSION}}}))
     before = target.read_bytes()
     link = tmp_path / "db" / "annotations.json"
     link.parent.mkdir()

@@ -164,5 +164,23 @@ def test_schema_1_file_opens_and_gains_document_source(db_path: Path) -> None:
         assert store.get("a1").text == "Moscow"
     assert json.loads(db_path.with_name(db_path.name + ".schema1.bak").read_text()) == v1
     data = json.loads(db_path.read_text())
-    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 2
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 3
     assert data["documents"]["1"]["source"] == ""
+
+
+def test_schema_2_file_opens_and_gains_document_cleaner(db_path: Path) -> None:
+    """A database written before documents remembered their cleaner (schema 2)."""
+    v2 = {
+        "_meta": {"1": {"schema": 2, "app": "margin"}},
+        "documents": {"1": {"id": "d" * 64, "path": "a.txt", "title": "A", "words": 3, "status": "in progress",
+                            "position": 2, "last_opened": "", "source": "/data/a.txt", "statuses": {"ana": "done"}}},
+    }
+    db_path.write_text(json.dumps(v2))
+    with AnnotationStore(db_path) as store:
+        doc = store.document("d" * 64)
+        assert (doc.title, doc.words, doc.source, doc.statuses, doc.cleaner) == ("A", 3, "/data/a.txt",
+                                                                               {"ana": "done"}, "")
+    assert json.loads(db_path.with_name(db_path.name + ".schema2.bak").read_text()) == v2
+    data = json.loads(db_path.read_text())
+    assert data["_meta"]["1"]["schema"] == 3
+    assert data["documents"]["1"]["cleaner"] == ""

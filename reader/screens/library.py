@@ -8,10 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
 
 from reader.corpus import SourceDocument
 from reader.layout import display_text
+from reader.widgets.bars import KeyBar, TitleBar
 
 
 class CorpusProgress(Message):
@@ -35,33 +37,51 @@ class LibraryScreen(Screen):
     ]
 
     SORTS = ("path", "title", "words", "annotations", "status", "last opened")
+    # A progress bar appears only if reading the documents takes longer than this (seconds):
+    # most corpora are read before it would have been seen.
+    PROGRESS_DELAY = 0.3
 
     def __init__(self) -> None:
         super().__init__()
         self._filter = ""
         self._sort = 0
+        self._progress_timer: Timer | None = None
+        self._progress = (0, 0)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="banner", classes="banner")
-        yield ProgressBar(id="loading", show_eta=False)
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         banner = self.query_one("#banner", Static)
         banner.update(self.app.read_only_message or "")
         banner.display = bool(self.app.read_only_message)
-        self.query_one("#loading").display = not self.app._corpus_given
+        if not self.app._corpus_given:
+            self.sub_title = "reading documents…"
+            self._progress_timer = self.set_timer(self.PROGRESS_DELAY, self._show_progress)
         self.refresh_table()
 
+    def _show_progress(self) -> None:
+        from textual.widgets import ProgressBar
+
+        done, total = self._progress
+        bar = ProgressBar(total=total or None, id="loading", show_eta=False)
+        bar.progress = done
+        self.mount(bar, before=self.query_one(DataTable))
+
     def on_corpus_progress(self, message: CorpusProgress) -> None:
-        bar = self.query_one("#loading", ProgressBar)
-        bar.update(total=message.total, progress=message.done)
+        self._progress = (message.done, message.total)
         self.sub_title = f"reading documents… {message.done} of {message.total}"
+        for bar in self.query("#loading"):
+            bar.update(total=message.total, progress=message.done)
 
     def corpus_loaded(self) -> None:
-        self.query_one("#loading").display = False
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self.query("#loading").remove()
         self.refresh_table()
 
     def on_screen_resume(self) -> None:

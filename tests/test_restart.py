@@ -1,0 +1,102 @@
+"""A second start: what the database remembers from the same cleaner is not computed again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SEEDS
+
+from annotations.store import AnnotationStore
+from reader.app import MarginApp
+from reader.corpus import cleaner_version, known_titles, load_corpus
+from reader.screens.document import DocumentScreen
+from reader.screens.library import LibraryScreen
+
+
+def remember(store: AnnotationStore, cleaner: str) -> list[tuple[str, int]]:
+    first = load_corpus([SEEDS])
+    store.register_documents([(d.id, d.path, d.title, d.words, str(d.file), cleaner) for d in first.documents])
+    return [(d.title, d.words) for d in first.documents]
+
+
+def test_known_documents_are_listed_without_cleaning_and_cleaned_when_used(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        listed = remember(store, cleaner_version())
+        known = known_titles(store)
+    again = load_corpus([SEEDS], known=known)
+    assert [(d.title, d.words) for d in again.documents] == listed
+    assert not any(d.is_cleaned for d in again.documents)
+    fresh = load_corpus([SEEDS]).documents[2]
+    assert again.documents[2].text == fresh.text and again.documents[2].is_cleaned
+
+
+def test_titles_from_another_cleaner_are_computed_again(db_path: Path) -> None:
+    assert len(cleaner_version()) == 16
+    with AnnotationStore(db_path) as store:
+        remember(store, "an-older-cleaner")
+        assert known_titles(store) == {}
+    again = load_corpus([SEEDS], known={})
+    assert all(d.is_cleaned for d in again.documents)
+
+
+async def test_second_start_lists_remembered_titles_and_opens_a_document(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        listed = remember(store, cleaner_version())
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert [(d.title, d.words) for d in app.corpus.documents] == listed
+        assert not any(d.is_cleaned for d in app.corpus.documents)
+        await pilot.press("down", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        assert app.screen.document.is_cleaned
+        assert app.screen.document.text.startswith(listed[1][0])
+    store.close()
+
+
+async def test_first_start_records_the_cleaner_with_each_document(db_path: Path) -> None:
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert all(d.is_cleaned for d in app.corpus.documents)
+    assert {d.cleaner for d in store.documents()} == {cleaner_version()}
+    store.close()
+
+
+async def test_progress_bar_appears_only_when_reading_takes_a_while(db_path: Path, monkeypatch) -> None:
+    import threading
+
+    import reader.app
+
+    release = threading.Event()
+    real_load = reader.app.load_corpus
+
+    def slow_load(*args, **kwargs):
+        corpus = real_load(*args, **kwargs)
+        release.wait(10)
+        return corpus
+
+    monkeypatch.setattr(reader.app, "load_corpus", slow_load)
+    monkeypatch.setattr(LibraryScreen, "PROGRESS_DELAY", 0.05)
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(200):
+            if app.screen.query("#loading"):
+                break
+            await pilot.pause(0.01)
+        assert app.screen.query("#loading"), "no progress bar while the documents were still being read"
+        assert "reading documents" in app.screen.sub_title
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query("#loading")
+        assert "5 of 5 documents" in app.screen.sub_title
+    store.close()
