@@ -17,8 +17,8 @@ raw lines were removed and why.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, repeat
@@ -33,7 +33,14 @@ _END_CHARS = frozenset(".!?…:;。！？\"”’»)]")
 _BULLET_CHARS = frozenset("*+•·‣◦▪▸►-–—o0123456789")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[*+•·‣◦▪▸►\-–—o]\s+|\d{1,2}[.)]\s+)")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    """Kana, CJK ideographs and Hangul: compiled on first use (the ranges take a while to compile)."""
+    return re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 
 # Phrases that in a short line mark page furniture, whatever the site.
 _FURNITURE = re.compile(
@@ -82,7 +89,13 @@ _APPEALS = {
     "terms": r"terms\s+of\s+(?:use|service)",
     "privacy": r"privacy\s+policy",
 }
-_APPEAL_PATTERNS = {word: re.compile(pattern) for word, pattern in _APPEALS.items()}
+
+
+@functools.cache
+def _appeal_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(_APPEALS[word])
+
+
 # Tokens (as white-space splitting leaves them, with punctuation) that start that search, and
 # the word to search from.
 _TOKEN_HEADS = ("", "(", "[", '"', "“", "«", "'", "‘")
@@ -117,7 +130,7 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
     """
     tail = len(lowered) - APPEAL_TAIL
     for word, form in found:
-        pattern = _APPEAL_PATTERNS[word]
+        pattern = _appeal_pattern(word)
         at = lowered.find(form)
         while at >= 0:
             start, end = max(0, at - _APPEAL_BEFORE_WORD), at + len(form) + _APPEAL_AFTER_WORD
@@ -326,23 +339,16 @@ ONE_SUM_TOKENS = _FIELD_MASK // 2
 
 def _token_weights() -> dict[str, int]:
     """Each counted token form and its weight (the sum of its fields)."""
-    weights: dict[str, int] = {}
-
-    def add(forms: Iterable[str], weight: int) -> None:
-        for form in forms:
-            weights[form] = weights.get(form, 0) + weight
-
-    add({
-        form
-        for w in _STOPWORDS
-        for form in [w, w + ",", w + ".", w + ";", w + ":", "(" + w, '"' + w, "“" + w, "«" + w, "„" + w, "'" + w,
-                     "‘" + w]
-        + [w + a + end for a in "'’" for end in ("s", "re", "m", "ll", "ve", "d", "t")]
-        + [start + a + w for a in "'’" for start in ("l", "d", "qu", "n", "s", "c", "j", "m", "t")]
-    }, _STOPWORD)
-    add(_PUNCT_TOKENS, _PUNCT)
-    add(["-"], _PUNCT)  # a lone hyphen, which the hyphen count would count again
-    add(_APPEAL_TOKENS, _APPEAL_WORD)
+    ends = (",", ".", ";", ":", "'s", "'re", "'m", "'ll", "'ve", "'d", "'t", "’s", "’re", "’m", "’ll", "’ve", "’d", "’t")
+    starts = ("(", '"', "“", "«", "„", "'", "‘", "l'", "d'", "qu'", "n'", "s'", "c'", "j'", "m'", "t'", "l’", "d’",
+              "qu’", "n’", "s’", "c’", "j’", "m’", "t’")
+    weights = dict.fromkeys(_STOPWORDS, _STOPWORD)
+    weights.update(dict.fromkeys([w + end for end in ends for w in _STOPWORDS], _STOPWORD))
+    weights.update(dict.fromkeys([start + w for start in starts for w in _STOPWORDS], _STOPWORD))
+    # No stop-word form is a punctuation token or an appeal word (a test keeps it so): each gets one field.
+    weights.update(dict.fromkeys(_PUNCT_TOKENS, _PUNCT))
+    weights["-"] = 2 * _PUNCT  # a lone hyphen, which the hyphen count would count again
+    weights.update(dict.fromkeys(_APPEAL_TOKENS, _APPEAL_WORD))
     return weights
 
 
@@ -384,7 +390,7 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             n_tokens = len(tokens) - puncts + low.count("-") + low.count("'") + low.count("’")
         tokens_total += n_tokens
         stops_total += stops
-        cjk = 0 if stripped.isascii() or not _CJK.search(stripped) else len(_CJK.findall(stripped))
+        cjk = 0 if stripped.isascii() or not _cjk().search(stripped) else len(_cjk().findall(stripped))
         words = n_tokens + cjk // 2
         ratio = stops / n_tokens if n_tokens else 0.0
         length = len(stripped)

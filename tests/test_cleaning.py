@@ -176,3 +176,12 @@ def test_counting_a_line_field_by_field_gives_the_same_result(prefix: str, monke
     monkeypatch.setattr(cleaning, "ONE_SUM_TOKENS", 0)
     again = clean(raw)
     assert again.text == expected.text and again.dropped == expected.dropped
+
+
+def test_each_counted_token_has_one_field() -> None:
+    # The weights of stop-word forms, punctuation and appeal words are summed in separate fields.
+    weights = cleaning._TOKEN_WEIGHTS
+    stop_forms = {t for t, w in weights.items() if w == cleaning._STOPWORD}
+    assert stop_forms.isdisjoint(cleaning._PUNCT_TOKENS) and stop_forms.isdisjoint(cleaning._APPEAL_TOKENS)
+    assert set(weights.values()) == {cleaning._STOPWORD, cleaning._PUNCT, 2 * cleaning._PUNCT, cleaning._APPEAL_WORD}
+    assert weights["the,"] == weights["l'on"] == weights["it’s"] == cleaning._STOPWORD
