@@ -148,6 +148,14 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
     return False
 
 
+# "By A Writer | 18 November 2019 at 2:26 PM": a byline with its date.
+_DATED_BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^|]{2,60}\|.*\b(?:\d{4}|\d{1,2}:\d{2})\b", re.IGNORECASE)
+# A picture's caption ends with its credit: "(AP Photo/A. Diaz, File)", "(Getty Images)".
+_CREDIT_END = re.compile(
+    r"\((?:[^()]*\b)?(?:photos?|photograph|image|images|credit|getty|afp|reuters|ap|shutterstock|file|foto|фото)"
+    r"\b[^()]*\)\.?$",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh|автор|текст)\s+[\w.'’-]+(?:\s+[\w.'’()/:-]+){0,8}$", re.IGNORECASE)
 _COMMENT_WORDS = r"(?:comments?|comentários?|comentarios?|commenti|responses|replies|kommentare|komentar|комментари\w*|discussion)"
 _COMMENT_HEAD = re.compile(
@@ -428,8 +436,17 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
                 kind, reason = BAD, "link list"
             elif use_stopwords and ratio < 0.08 and stripped.count(",") >= 5:
                 kind, reason = BAD, "keyword list"
-            elif words <= 10 and tokens[0] in _BYLINE_FIRST and _BYLINE.match(stripped):
+            elif tokens[0] in _BYLINE_FIRST and (
+                (words <= 10 and _BYLINE.match(stripped)) or (words <= 30 and _DATED_BYLINE.match(stripped))
+            ):
                 kind, reason = BAD, "byline"
+            elif (
+                stripped[-1] in ")."
+                and length < 400
+                and stripped.find("(", max(0, length - 90)) >= 0
+                and _CREDIT_END.search(stripped, max(0, length - 90))
+            ):
+                kind, reason = BAD, "photo caption"
             else:
                 long_enough = length >= 110 or words >= 18 or cjk >= 40
                 wordy = not use_stopwords or ratio >= 0.18 or cjk >= 15

@@ -185,3 +185,15 @@ def test_each_counted_token_has_one_field() -> None:
     assert stop_forms.isdisjoint(cleaning._PUNCT_TOKENS) and stop_forms.isdisjoint(cleaning._APPEAL_TOKENS)
     assert set(weights.values()) == {cleaning._STOPWORD, cleaning._PUNCT, 2 * cleaning._PUNCT, cleaning._APPEAL_WORD}
     assert weights["the,"] == weights["l'on"] == weights["it’s"] == cleaning._STOPWORD
+
+
+def test_captions_and_dated_bylines_are_dropped() -> None:
+    caption = "Workers load timber outside a store in Hialeah, Fla. (AP Photo/A. Writer, File)"
+    byline = "By A. Writer | November 18, 2019 at 2:26 PM - Updated November 18 at 4:46 PM"
+    mention = "The exhibition (which the photo agency sponsored) opens on Monday, the museum said in a statement."
+    raw = "\n\n".join(["A Report Lands", byline, BODY, caption, BODY, mention, BODY])
+    kept = lines(clean_text(raw))
+    assert caption not in kept and byline not in kept
+    assert mention in kept and BODY in kept
+    reasons = {d.reason for d in clean(raw).dropped}
+    assert {"photo caption", "byline"} <= reasons
