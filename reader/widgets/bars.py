@@ -80,16 +80,19 @@ class KeyBar(Widget):
         return keys
 
     def render(self) -> RenderResult:
+        keys = self._keys()
+        # Where the keys do not fit, they lose the space around them before anything is cut off.
+        compact = sum(len(shown) + len(description) + 3 for _, shown, description, _ in keys) > self.size.width
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         hover_style = self.get_component_rich_style("key-bar--hover")
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         spans = []
-        for index, (key, shown, description, enabled) in enumerate(self._keys()):
+        for index, (key, shown, description, enabled) in enumerate(keys):
             start = len(line)
-            line.append(f" {shown} ", key_style)
+            line.append(f"{shown}" if compact else f" {shown} ", key_style)
             if description:
-                line.append(f"{description} ", description_style)
+                line.append(f" {description} " if compact else f"{description} ", description_style)
             if not enabled:
                 line.stylize("dim", start)
             if index == self._hover:
