@@ -100,3 +100,22 @@ async def test_progress_bar_appears_only_when_reading_takes_a_while(db_path: Pat
         assert not app.screen.query("#loading")
         assert "5 of 5 documents" in app.screen.sub_title
     store.close()
+
+
+def test_margin_list_takes_titles_the_database_has_from_this_cleaner(db_path: Path) -> None:
+    import json
+
+    from conftest import run_margin
+
+    first = load_corpus([SEEDS]).documents[0]
+    with AnnotationStore(db_path) as store:
+        store.register_document(first.id, path=first.path, title="As the database remembers it", words=7,
+                                cleaner=cleaner_version())
+    rows = json.loads(run_margin("list", "--json", "--db", db_path).stdout)
+    assert {"title": "As the database remembers it", "words": 7}.items() <= rows[0].items()
+
+    with AnnotationStore(db_path) as store:  # made by another cleaner: computed again
+        store.register_document(first.id, path=first.path, title="As the database remembers it", words=7,
+                                cleaner="an-older-cleaner")
+    rows = json.loads(run_margin("list", "--json", "--db", db_path).stdout)
+    assert (rows[0]["title"], rows[0]["words"]) == (first.title, first.words)
