@@ -12,6 +12,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import get_current_worker
 
 from annotations.errors import MarginError
 from annotations.model import DEFAULT_TAGSET, Tagset
@@ -225,13 +226,21 @@ class MarginApp(App):
         else:
             self.push_screen(screen)
 
-    @work(thread=True, group="clean")
+    @work(thread=True, exclusive=True, group="clean")
     def _clean_then_open(self, doc: SourceDocument, replace: bool) -> None:
-        """A document known from an earlier start is cleaned when first opened, off the UI thread."""
+        """A document known from an earlier start is cleaned when first opened, off the UI thread.
+
+        Only the last document asked for opens (a second Enter while the first is cleaned wins).
+        """
         if len(doc.raw) > LARGE_DOCUMENT:
             self.call_from_thread(self.notify, f"Preparing {doc.path}…", timeout=3)
-        doc.cleaned  # noqa: B018 - cached on the document
-        self.call_from_thread(self.open_document, doc.id, replace=replace)
+        try:
+            doc.cleaned  # noqa: B018 - cached on the document
+        except Exception as err:  # the cleaner takes any text; should it ever fail, say so and stay put
+            self.call_from_thread(self.notify, f"Could not prepare {doc.path}: {err}", severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self.open_document, doc.id, replace=replace)
 
     def action_help(self) -> None:
         from .screens.dialogs import HelpScreen

@@ -119,3 +119,27 @@ def test_margin_list_takes_titles_the_database_has_from_this_cleaner(db_path: Pa
                                 cleaner="an-older-cleaner")
     rows = json.loads(run_margin("list", "--json", "--db", db_path).stdout)
     assert (rows[0]["title"], rows[0]["words"]) == (first.title, first.words)
+
+
+async def test_a_document_that_cannot_be_prepared_is_reported_and_the_library_stays(
+    db_path: Path, monkeypatch
+) -> None:
+    import reader.cleaning
+
+    with AnnotationStore(db_path) as store:
+        remember(store, cleaner_version())
+
+    def broken(raw: str):
+        raise ValueError("no article here")
+
+    monkeypatch.setattr(reader.cleaning, "clean", broken)
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert any("Could not prepare" in n.message and "no article here" in n.message for n in app._notifications)
+    store.close()
