@@ -158,6 +158,58 @@ def view_timings(text: str, which: str, repeat: int) -> dict[str, float]:
     return {key: min(r[key] for r in runs) for key in runs[0]}
 
 
+def screen_open(text: str, which: str, repeat: int) -> float:
+    """Seconds from asking for a document to its screen's first paint (headless, 120×40).
+
+    Ours: the real app opening the document screen (title, text, side panel, key line) for a
+    document already read and cleaned. The baseline: an app pushing a screen with a stock
+    ``TextArea(read_only=True, soft_wrap=True)`` of the same text.
+    """
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import TextArea
+
+    from annotations.store import AnnotationStore
+    from reader.app import MarginApp
+    from reader.corpus import load_corpus
+
+    class TextAreaScreen(Screen):
+        def compose(self):
+            yield TextArea(text, read_only=True, soft_wrap=True)
+
+    def once() -> float:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = None
+            if which == "ours":
+                folder = Path(tmp) / "docs"
+                folder.mkdir()
+                (folder / "doc.txt").write_text(text, encoding="utf-8")
+                corpus = load_corpus([folder])
+                store = AnnotationStore(Path(tmp) / "db.json")
+                app = MarginApp(corpus=corpus, store=store, annotator="bench", resume=False)
+            else:
+                app = App()
+            elapsed = []
+
+            async def drive() -> None:
+                async with app.run_test(size=(120, 40)) as pilot:
+                    await pilot.pause()
+                    t0 = time.perf_counter()
+                    if which == "ours":
+                        app.open_document(corpus.documents[0].id)
+                    else:
+                        app.push_screen(TextAreaScreen())
+                    await pilot.pause()
+                    elapsed.append(time.perf_counter() - t0)
+
+            asyncio.run(drive())
+            if store is not None:
+                store.close()
+            return elapsed[0]
+
+    return best(once, repeat)
+
+
 # -- storage -------------------------------------------------------------------------------------------
 
 
@@ -394,6 +446,12 @@ def main(argv: list[str] | None = None) -> list[Row]:
             stock_big["open"] / ours_big["open"] >= 10))
     add(Row(f"open {big // 1000} kB vs {small // 1000} kB (ours)", ours_big["open"], ours_small["open"], "s",
             "big ≤ 3× small", ours_big["open"] <= 3 * ours_small["open"], "baseline column: the small document"))
+    screen_big, screen_small = screen_open(big_text, "ours", repeat), screen_open(small_text, "ours", repeat)
+    screen_stock = screen_open(big_text, "stock", 1)
+    add(Row(f"open {big // 1000} kB in the document screen vs TextArea", screen_big, screen_stock, "s",
+            "≥10× faster", screen_stock / screen_big >= 10, "the whole screen of the app"))
+    add(Row(f"document screen {big // 1000} kB vs {small // 1000} kB", screen_big, screen_small, "s",
+            "big ≤ 3× small", screen_big <= 3 * screen_small, "baseline column: the small document"))
     add(Row("PageUp/PageDown at the end vs TextArea", ours_big["page"], stock_big["page"], "s", "≥10× faster",
             stock_big["page"] / ours_big["page"] >= 10))
     add(Row("cursor move at the end vs TextArea", ours_big["move"], stock_big["move"], "s", "≥10× faster",

@@ -26,6 +26,9 @@ from .screens.library import CorpusProgress, LibraryScreen
 
 # Opening a document larger than this (characters) that still needs cleaning says so.
 LARGE_DOCUMENT = 1_000_000
+# Remembered documents larger than this are cleaned in the background once the library is shown,
+# so that opening them is as quick as opening a small one; smaller ones are cleaned when opened.
+PREPARE_AHEAD = 200_000
 
 
 class MarginApp(App):
@@ -168,6 +171,9 @@ class MarginApp(App):
             last = self.store.last_opened(among=[d.id for d in self.corpus.documents])
             if last is not None:
                 self.open_document(last.id)
+        large = [d for d in self.corpus.documents if not d.is_cleaned and len(d.raw) > PREPARE_AHEAD]
+        if large:
+            self._prepare(large)
 
     def _ask_annotator(self) -> None:
         from .screens.dialogs import TextPrompt
@@ -241,6 +247,18 @@ class MarginApp(App):
             return
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self.open_document, doc.id, replace=replace)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare(self, documents: list[SourceDocument]) -> None:
+        """Clean the large remembered documents ahead of their opening, off the UI thread."""
+        worker = get_current_worker()
+        for doc in documents:
+            if worker.is_cancelled:
+                return
+            try:
+                doc.cleaned  # noqa: B018 - cached on the document
+            except Exception:  # opening it will say what is wrong
+                continue
 
     def action_help(self) -> None:
         from .screens.dialogs import HelpScreen

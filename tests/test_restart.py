@@ -143,3 +143,27 @@ async def test_a_document_that_cannot_be_prepared_is_reported_and_the_library_st
         assert isinstance(app.screen, LibraryScreen)
         assert any("Could not prepare" in n.message and "no article here" in n.message for n in app._notifications)
     store.close()
+
+
+async def test_large_remembered_documents_are_prepared_in_the_background(tmp_path: Path, monkeypatch) -> None:
+    import reader.app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paragraph = "The committee said the budget would hold, and the minister agreed with the findings of the report."
+    (folder / "small.txt").write_text("A Short Report\n\n" + "\n\n".join([paragraph] * 3))
+    (folder / "large.txt").write_text("A Long Report\n\n" + "\n\n".join([paragraph] * 40))
+    monkeypatch.setattr(reader.app, "PREPARE_AHEAD", 2_000)
+    db_path = tmp_path / "margin.json"
+    with AnnotationStore(db_path) as store:
+        first = load_corpus([folder])
+        store.register_documents([(d.id, d.path, d.title, d.words, str(d.file), cleaner_version())
+                                  for d in first.documents])
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(folder,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        cleaned = {d.path: d.is_cleaned for d in app.corpus.documents}
+        assert cleaned == {"large.txt": True, "small.txt": False}
+    store.close()
