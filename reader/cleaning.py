@@ -134,15 +134,11 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
         at = lowered.find(form)
         while at >= 0:
             start, end = max(0, at - _APPEAL_BEFORE_WORD), at + len(form) + _APPEAL_AFTER_WORD
-            if long_line:
-                if at < APPEAL_HEAD:
-                    end = min(end, APPEAL_HEAD)
-                elif at >= tail:
-                    start = max(start, tail)
-                else:
-                    at = lowered.find(form, at + 1)
-                    continue
-            if pattern.search(lowered, start, end):
+            if long_line and at < APPEAL_HEAD:
+                end = min(end, APPEAL_HEAD)
+            elif long_line:
+                start = max(start, tail)
+            if (not long_line or at < APPEAL_HEAD or at >= tail) and pattern.search(lowered, start, end):
                 return True
             at = lowered.find(form, at + 1)
     return False
