@@ -9,11 +9,10 @@ the others still load.
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +42,7 @@ def seeds_path() -> Path:
     return here.parent / "seeds"
 
 
-@functools.cache
+@cache
 def cleaner_version() -> str:
     """Changes whenever the cleaner does: the hash of its source.
 
