@@ -53,7 +53,7 @@ def anchor(text: str, ann: Annotation) -> Anchor | None:
         return None
     if text[ann.start : ann.end] == quote:
         return Anchor(ann.start, ann.end, "position")
-    found = []
+    found: list[int] = []
     pos = text.find(quote)
     while pos >= 0 and len(found) < 1000:
         found.append(pos)

@@ -19,3 +19,11 @@ class ImportFormatError(MarginError):
 
 class SaveDeferred(DatabaseError):
     """The disk refused a write; the change is kept in memory and written when the disk takes it."""
+
+
+class NotFound(MarginError):
+    """What the user named (an annotation id, a document, a format) does not exist here."""
+
+
+class EditRefused(MarginError):
+    """An edit the rules do not allow: a duplicate, another annotator's passage, an empty span."""

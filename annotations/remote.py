@@ -19,13 +19,14 @@ import asyncio
 import socket
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .errors import DatabaseError, MarginError, ReadOnlyError
+from .errors import DatabaseError, EditRefused, MarginError, NotFound, ReadOnlyError
 from .model import Annotation, Document, Selector
 from .store import AnnotationStore
 
@@ -34,13 +35,14 @@ METHODS = frozenset(
     {
         "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
         "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator", "create", "put",
-        "retag", "set_note", "move", "delete", "replace_all", "deleted", "records", "retry_save", "merge", "__len__",
+        "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "deleted", "records", "retry_save",
+        "merge", "__len__",
     }
 )
 ATTRIBUTES = frozenset({"read_only", "held_by", "path", "unsaved", "save_error", "repairs", "version"})
 ERRORS: dict[str, type[Exception]] = {
     "ReadOnlyError": ReadOnlyError, "DatabaseError": DatabaseError, "MarginError": MarginError,
-    "KeyError": KeyError, "ValueError": ValueError,
+    "NotFound": NotFound, "EditRefused": EditRefused, "ValueError": ValueError,
 }
 
 
@@ -110,7 +112,7 @@ class StoreServer:
             return {"result": encode(getattr(self.store, method)(*args, **kwargs))}
         except Exception as err:
             kind = next((name for name, cls in ERRORS.items() if type(err) is cls), "MarginError")
-            return {"error": {"type": kind, "message": str(err.args[0]) if isinstance(err, KeyError) else str(err)}}
+            return {"error": {"type": kind, "message": str(err)}}
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -163,21 +165,96 @@ class RemoteStore:
     def _attr(self, name: str) -> Any:
         return self._call("attr", name)
 
-    def __getattr__(self, name: str) -> Any:
-        if name in ATTRIBUTES:
-            return self._attr(name)
-        if name in METHODS:
-            return lambda *args, **kwargs: self._call(name, *args, **kwargs)
-        raise AttributeError(name)
+    # -- the ``Store`` protocol, method by method ------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self._attr("read_only"))
+
+    @property
+    def held_by(self) -> str | None:
+        return self._attr("held_by")
+
+    @property
+    def version(self) -> int:
+        return int(self._attr("version"))
+
+    @property
+    def unsaved(self) -> int:
+        return int(self._attr("unsaved"))
+
+    @property
+    def save_error(self) -> str:
+        return str(self._attr("save_error"))
+
+    @property
+    def repairs(self) -> list[str]:
+        return list(self._attr("repairs"))
+
+    def retry_save(self) -> bool:
+        return bool(self._call("retry_save"))
 
     def __len__(self) -> int:
-        return self._call("__len__")
+        return int(self._call("__len__"))
+
+    def documents(self) -> list[Document]:
+        return list(self._call("documents"))
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._call("document", doc_id)
+
+    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str, str]]) -> None:
+        self._call("register_documents", list(docs))
+
+    def set_status(self, doc_id: str, status: str, annotator: str = "") -> Document:
+        return self._call("set_status", doc_id, status, annotator)
+
+    def set_position(self, doc_id: str, position: int) -> Document:
+        return self._call("set_position", doc_id, position)
+
+    def last_opened(self, among: Iterable[str] | None = None) -> Document | None:
+        return self._call("last_opened", None if among is None else list(among))
+
+    def get(self, ann_id: str) -> Annotation | None:
+        return self._call("get", ann_id)
+
+    def annotations(self, *, document: str | None = None, tags: Iterable[str] | None = None,
+                    annotator: str | None = None) -> list[Annotation]:
+        return list(self._call("annotations", document=document, tags=None if tags is None else list(tags),
+                               annotator=annotator))
+
+    def deleted(self) -> list[Annotation]:
+        return list(self._call("deleted"))
 
     def counts_by_tag(self, document: str | None = None) -> Counter[str]:
         return Counter(self._call("counts_by_tag", document))
 
+    def counts_by_document(self) -> dict[str, Counter[str]]:
+        return {doc: Counter(counts) for doc, counts in self._call("counts_by_document").items()}
+
     def counts_by_annotator(self) -> Counter[str]:
         return Counter(self._call("counts_by_annotator"))
+
+    def put(self, ann: Annotation) -> Annotation:
+        return self._call("put", ann)
+
+    def retag(self, ann_id: str, tag: str) -> Annotation:
+        return self._call("retag", ann_id, tag)
+
+    def set_note(self, ann_id: str, note: str) -> Annotation:
+        return self._call("set_note", ann_id, note)
+
+    def move(self, ann_id: str, selector: Selector, raw_start: int, raw_end: int) -> Annotation:
+        return self._call("move", ann_id, selector, raw_start, raw_end)
+
+    def delete(self, ann_id: str) -> Annotation:
+        return self._call("delete", ann_id)
+
+    def replace_all(self, annotations: list[Annotation]) -> None:
+        self._call("replace_all", annotations)
+
+    def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None:
+        self._call("apply_batch", puts, deletes)
 
     def close(self) -> None:
         try:
@@ -191,3 +268,10 @@ class RemoteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+if TYPE_CHECKING:  # both stores satisfy the protocol the reader and the editing rules use (mypy checks it)
+    from .store import Store
+
+    _local: type[Store] = AnnotationStore
+    _remote: type[Store] = RemoteStore

@@ -20,9 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from .errors import DatabaseError, SaveDeferred
+from .errors import DatabaseError, NotFound, SaveDeferred
 from .model import STATUSES, Annotation, Document, Selector, utc_now
 from .storage import Change, JournaledStorage
 
@@ -485,14 +485,15 @@ class AnnotationStore:
                 changes.append(self._keys[ANNOTATIONS].delete(ann.id))
         new_docs = []
         for doc in other._documents.values():
-            mine = self._documents.get(doc.id)
-            if mine is None:
+            my_doc = self._documents.get(doc.id)
+            if my_doc is None:
                 merged = doc
                 report.documents += 1
             else:
-                newest = doc if doc.last_opened > mine.last_opened else mine
-                merged = replace(newest, statuses={**doc.statuses, **mine.statuses}, source=mine.source or doc.source)
-                if merged == mine:
+                newest = doc if doc.last_opened > my_doc.last_opened else my_doc
+                merged = replace(newest, statuses={**doc.statuses, **my_doc.statuses},
+                                 source=my_doc.source or doc.source)
+                if merged == my_doc:
                     continue
             new_docs.append(merged)
             changes.append(self._keys[DOCUMENTS].put(merged.id, merged.to_dict()))
@@ -519,10 +520,43 @@ class AnnotationStore:
         for ann in annotations:
             self._index(ann)
 
+    def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None:
+        """Store ``puts`` and delete ``deletes`` in one durable step (a compound undo, tag-all).
+
+        Deleted annotations go to the trash, as with ``delete``; an id that is not here is skipped.
+        """
+        for ann in puts:
+            ann.validate()
+        changes: list[Change] = []
+        gone: list[Annotation] = []
+        for ann_id in deletes:
+            old = self._annotations.get(ann_id)
+            if old is None:
+                continue
+            dead = old.changed()
+            gone.append(dead)
+            changes += [self._keys[ANNOTATIONS].delete(ann_id), self._keys[TRASH].put(ann_id, dead.to_dict())]
+        for ann in puts:
+            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann.to_dict()))
+            if ann.id in self._trash:
+                changes.append(self._keys[TRASH].delete(ann.id))
+        if not changes:
+            return
+        self._save(changes)
+        for dead in gone:
+            self._keys[ANNOTATIONS].forget(dead.id)
+            self._annotations.pop(dead.id, None)
+            self._by_document[dead.document].pop(dead.id, None)
+            self._trash[dead.id] = dead
+        for ann in puts:
+            if self._trash.pop(ann.id, None) is not None:
+                self._keys[TRASH].forget(ann.id)
+            self._index(ann)
+
     def _require(self, ann_id: str) -> Annotation:
         ann = self._annotations.get(ann_id)
         if ann is None:
-            raise KeyError(f"no annotation with id {ann_id}")
+            raise NotFound(f"no annotation with id {ann_id}")
         return ann
 
     def _index(self, ann: Annotation) -> None:
@@ -531,3 +565,47 @@ class AnnotationStore:
             self._by_document[old.document].pop(ann.id, None)
         self._annotations[ann.id] = ann
         self._by_document[ann.document][ann.id] = ann
+
+
+class Store(Protocol):
+    """What the reader and the editing rules need of a store: ``AnnotationStore`` here, and the
+    ``RemoteStore`` that the sessions of ``margin serve`` use. Checked by mypy in the tests."""
+
+    path: Path
+
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def held_by(self) -> str | None: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def unsaved(self) -> int: ...
+    @property
+    def save_error(self) -> str: ...
+    @property
+    def repairs(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+    def retry_save(self) -> bool: ...
+    def __len__(self) -> int: ...
+    def documents(self) -> list[Document]: ...
+    def document(self, doc_id: str) -> Document | None: ...
+    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str, str]]) -> None: ...
+    def set_status(self, doc_id: str, status: str, annotator: str = "") -> Document: ...
+    def set_position(self, doc_id: str, position: int) -> Document: ...
+    def last_opened(self, among: Iterable[str] | None = None) -> Document | None: ...
+    def get(self, ann_id: str) -> Annotation | None: ...
+    def annotations(self, *, document: str | None = None, tags: Iterable[str] | None = None,
+                    annotator: str | None = None) -> list[Annotation]: ...
+    def deleted(self) -> list[Annotation]: ...
+    def counts_by_tag(self, document: str | None = None) -> Counter[str]: ...
+    def counts_by_document(self) -> dict[str, Counter[str]]: ...
+    def counts_by_annotator(self) -> Counter[str]: ...
+    def put(self, ann: Annotation) -> Annotation: ...
+    def retag(self, ann_id: str, tag: str) -> Annotation: ...
+    def set_note(self, ann_id: str, note: str) -> Annotation: ...
+    def move(self, ann_id: str, selector: Selector, raw_start: int, raw_end: int) -> Annotation: ...
+    def delete(self, ann_id: str) -> Annotation: ...
+    def replace_all(self, annotations: list[Annotation]) -> None: ...
+    def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None: ...

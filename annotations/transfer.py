@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from . import formats
 from .anchoring import SpanMap, anchor, context_score
 from .errors import ImportFormatError
-from .formats import ExportBundle, ImportBundle
+from .formats import ExportBundle, ExportError, ImportBundle
 from .model import Annotation, Document, Selector, utc_now
+from .storage import write_atomic
 from .store import AnnotationStore, ImportResult
 
 
@@ -20,6 +21,7 @@ class Selection:
     tags: tuple[str, ...] = ()
     document: str | None = None
     annotator: str | None = None
+    all_documents: bool = False  # also documents without a passage (for the formats that carry text)
 
 
 def match_documents(store: AnnotationStore, wanted: str) -> list[Document]:
@@ -45,13 +47,38 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
     used = {a.document for a in passages}
     documents = [store.document(d) or Document(d) for d in sorted(used)]
     if doc_ids is not None:
-        documents += [store.document(d) for d in sorted(doc_ids - used) if store.document(d)]  # type: ignore[misc]
+        documents += [d for i in sorted(doc_ids - used) if (d := store.document(i)) is not None]
+    elif selection.all_documents:
+        documents += [d for d in store.documents() if d.id not in used and (texts is None or d.id in texts)]
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
                         records=store.records(passages))
 
 
 def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None) -> bytes:
     return formats.get(format_name).export(bundle(store, selection, texts))
+
+
+def export_to(store: AnnotationStore, format_name: str, selection: Selection, destination: Path,
+              texts: dict[str, str] | None = None) -> str:
+    """Write an export to a file (brat: a folder, or a .zip); returns what was written, for the user.
+
+    The one way both ``margin export --out`` and the reader's export dialog write: the file is
+    replaced whole or not at all, and a problem is an ``ExportError`` that says where.
+    """
+    module = formats.get(format_name)
+    if getattr(module, "WRITES_FOLDER", False) and destination.suffix != ".zip":
+        count = module.write_folder(bundle(store, selection, texts), destination)
+        return f"wrote {count} files into {destination}"
+    if destination.is_dir():
+        raise ExportError(f"{destination} is a folder; give a file name")
+    if not destination.parent.is_dir():
+        raise ExportError(f"cannot write {destination}: the folder {destination.parent} does not exist")
+    content = export(store, format_name, selection, texts)
+    try:
+        write_atomic(destination, content)
+    except OSError as err:
+        raise ExportError(f"cannot write {destination}: {err.strerror or err}") from err
+    return f"wrote {destination}"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The Textual app: a library of documents and a reader for each.
 
 The app holds what every screen shares — the corpus, the store, the tagset,
-the annotator and the session's undo history — and nothing else; the screens
-do the work, and all data goes through ``AnnotationStore``.
+the annotator and the editing session (the rules and the undo history) — and
+nothing else; the screens map keys to the session and show what it returns.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
+from annotations.editing import EditingSession
 from annotations.errors import MarginError
 from annotations.model import DEFAULT_TAGSET, Tagset
-from annotations.store import AnnotationStore
+from annotations.store import Store
 
-from .commands import ScreenActions
+from .commands import ScreenActions, active_keys
 from .config import Config
 from .corpus import DEFAULT_MAX_BYTES, Corpus, SourceDocument, cleaner_version, known_titles, load_corpus
-from .history import History
 from .screens.library import CorpusProgress, LibraryScreen
 
 # Opening a document larger than this (characters) that still needs cleaning says so.
@@ -46,7 +46,7 @@ class MarginApp(App):
         corpus: Corpus | None = None,
         paths: tuple[Path, ...] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
-        store: AnnotationStore,
+        store: Store,
         annotator: str,
         config: Config | None = None,
         tagset: Tagset = DEFAULT_TAGSET,
@@ -67,12 +67,14 @@ class MarginApp(App):
         self.ask_annotator = ask_annotator
         self.watch_store = watch_store  # other sessions write to this store: follow their changes
         self._seen_version = -1
-        self.history = History(store)
         self._retry_timer = None
+        self._document_screen = None
         self._quit_anyway = False
         self.read_only_message = ""
         if store.read_only:
-            self.read_only_message = f"read-only — {store.path} is {store.held_by or 'open elsewhere'}"
+            self.read_only_message = f"{store.path} is {store.held_by or 'open elsewhere'}"
+        self.editing = EditingSession(store, annotator, edit_others=self.config.edit_others, snap=self.config.snap,
+                                      read_only_reason=self.read_only_message)
         self.sub_title = f"{annotator} · {store.path}"
 
     def saving_failed(self) -> None:
@@ -184,6 +186,7 @@ class MarginApp(App):
                 self._ask_annotator()
                 return
             self.annotator = name[:64]
+            self.editing.annotator = self.annotator
             self.sub_title = f"{self.annotator} · {self.store.path}"
 
         self.push_screen(TextPrompt("Your name (stored with each passage you tag)", placeholder="e.g. ana"), named)
@@ -223,14 +226,20 @@ class MarginApp(App):
                         "(listed in the side panel, never deleted).",
                         severity="warning", timeout=8,
                     )
-        from .screens.document import DocumentScreen  # imported when first needed: a faster start
-
         stored = self.store.document(doc_id)
-        screen = DocumentScreen(doc, position=stored.position if stored else 0)
+        screen = self.document_screen(doc, position=stored.position if stored else 0)
         if replace:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def document_screen(self, doc: SourceDocument, position: int = 0):
+        """The document screen for ``doc``, with a key for each tag of this session's tagset."""
+        if self._document_screen is None:
+            from .screens.document import DocumentScreen  # imported when first needed: a faster start
+
+            self._document_screen = DocumentScreen.for_tagset(self.tagset)
+        return self._document_screen(doc, position=position)
 
     @work(thread=True, exclusive=True, group="clean")
     def _clean_then_open(self, doc: SourceDocument, replace: bool) -> None:
@@ -263,15 +272,4 @@ class MarginApp(App):
     def action_help(self) -> None:
         from .screens.dialogs import HelpScreen
 
-        screen = self.screen
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for node in (screen.focused, screen, self):
-            if node is None:
-                continue
-            for key, bindings in node._bindings.key_to_bindings.items():
-                for binding in bindings:
-                    if binding.description and (key, binding.description) not in seen:
-                        seen.add((key, binding.description))
-                        rows.append((binding.key_display or self.get_key_display(binding), binding.description))
-        self.push_screen(HelpScreen(rows, self.tagset))
+        self.push_screen(HelpScreen(active_keys(self), self.tagset))

@@ -21,9 +21,8 @@ import click
 from annotations import __version__, formats
 from annotations.errors import MarginError
 from annotations.model import GOLD, STATUSES, Tagset
-from annotations.storage import write_atomic
 from annotations.store import AnnotationStore
-from annotations.transfer import Selection, bundle, export, import_bytes
+from annotations.transfer import Selection, export, export_to, import_bytes
 
 from .config import Config, default_db_path, load_config, login_name
 
@@ -151,8 +150,6 @@ class MarginGroup(click.Group):
             return super().invoke(ctx)
         except MarginError as err:
             raise UserError(str(err)) from None
-        except KeyError as err:  # unknown format names and the like carry their message
-            raise UserError(str(err.args[0]) if err.args else "not found") from None
 
 
 @click.group(cls=MarginGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -317,16 +314,20 @@ def _corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--gold", is_flag=True, help="Only the reviewed gold set (annotator 'gold').")
 @click.option("--out", "-o", default="-", show_default=True,
               help="File to write, or - for standard output (brat: a folder, or a .zip file).")
+@click.option("--all-documents", is_flag=True,
+              help="Also documents without a passage (formats that carry the text: sentences, doccano, …).")
 @_corpus_option
 @global_options(skip=("annotator",))
 @click.pass_context
 def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc: str | None,
-               only_annotator: str | None, gold: bool, out: str, corpus_paths: tuple[Path, ...]) -> None:
+               only_annotator: str | None, gold: bool, out: str, all_documents: bool,
+               corpus_paths: tuple[Path, ...]) -> None:
     """Export tagged passages (default: all of them, as margin-export JSON).
 
     Formats that carry each document's text (doccano, labelstudio, prodigy,
-    brat) re-read the documents from where the reader last opened them, or
-    from --corpus.
+    brat, sentences) re-read the documents from where the reader last opened
+    them, or from --corpus. `--format sentences` writes one JSON line per
+    sentence with the tags of the passages in it.
     """
     if gold:
         if only_annotator and only_annotator != GOLD:
@@ -348,32 +349,20 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
 
         texts = {d.id: d.text for d in known_documents(store, corpus_paths).documents}
     module = formats.get(format_name)
-    selection = Selection(tags=tags, document=doc, annotator=only_annotator)
-    if getattr(module, "WRITES_FOLDER", False) and not out.endswith(".zip"):
-        if out == "-":
-            fail(f"{format_name} writes a folder of .txt/.ann files or a .zip: give --out FOLDER or --out FILE.zip")
-        count = module.write_folder(bundle(store, selection, texts), Path(out))
-        click.echo(f"wrote {count} files into {out}", err=True)
+    selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents)
+    if out != "-":
+        click.echo(export_to(store, format_name, selection, Path(out), texts), err=True)
         return
+    if getattr(module, "WRITES_FOLDER", False):
+        fail(f"{format_name} writes a folder of .txt/.ann files or a .zip: give --out FOLDER or --out FILE.zip")
     content = export(store, format_name, selection, texts)
     if out == "-":
-        if format_name == "brat":
-            fail("brat writes a folder or a .zip: give --out")
         if sys.stdout.isatty():  # never hand a terminal the control characters a scraped page may hold
             from .listing import safe_text
 
             content = safe_text(content.decode("utf-8")).encode("utf-8")
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
-        return
-    target = Path(out)
-    if target.is_dir():
-        fail(f"{out} is a folder; give a file name")
-    try:
-        write_atomic(target, content)
-    except OSError as err:
-        fail(f"cannot write {out}: {err.strerror}")
-    click.echo(f"wrote {out}", err=True)
 
 
 @cli.command("import")
@@ -406,8 +395,6 @@ def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_pa
         report = import_bytes(store, content, format_name, corpus)
     except MarginError as err:
         fail(f"{file}: {err}; nothing was imported")
-    except KeyError as err:
-        fail(f"{file}: {err.args[0]}")
     require_saved(store)
     result = report.result
     click.echo(

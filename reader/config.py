@@ -5,6 +5,7 @@ Example (``margin config-path`` prints where it lives)::
     annotator = "ana"
     theme = "textual-light"
     edit_others = false   # others' passages are shown but not changed
+    snap = "word"         # a selection's ends widen to whole words; "char" keeps them where they are
 
     [[tags]]
     name = "quote"
@@ -13,7 +14,8 @@ Example (``margin config-path`` prints where it lives)::
     definition = "Words reported as said or written by someone."
 
     [keys]
-    tag_claim = "c"      # action name = key(s), comma-separated
+    tag_picker = "T"     # binding id = key(s), comma-separated
+    tag_claim = "c"      # each tag's key has the id tag_<name>
 
 Tags listed here are added to the default three (a tag of the same name
 replaces the default one). A file that cannot be read gives a warning and the
@@ -31,6 +33,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from annotations.model import DEFAULT_TAGSET, Tag, Tagset
+from annotations.spans import SNAPS, Snap
 
 APP_NAME = "margin"
 
@@ -57,6 +60,7 @@ class Config:
     tagset: Tagset = field(default_factory=lambda: DEFAULT_TAGSET)
     keys: dict[str, str] = field(default_factory=dict)
     edit_others: bool = False  # may this annotator change other annotators' passages?
+    snap: Snap = "word"  # how a selection's ends snap: to whole words, or to characters
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -78,6 +82,11 @@ def load_config(path: Path | None = None) -> Config:
         config.theme = data["theme"]
     if isinstance(data.get("edit_others"), bool):
         config.edit_others = data["edit_others"]
+    if "snap" in data:
+        if data["snap"] in SNAPS:
+            config.snap = data["snap"]
+        else:
+            config.warnings.append(f"config {path}: snap must be one of {', '.join(SNAPS)}; using \"word\"")
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

@@ -141,6 +141,10 @@ class SourceDocument:
     def text(self) -> str:
         return self.cleaned.text
 
+    def to_raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the cleaned text as offsets into the raw text (the editing session needs it)."""
+        return self.cleaned.to_raw_span(start, end)
+
     @cached_property
     def title(self) -> str:
         for line in self.text.split("\n", 20)[:20]:

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’»)\]]*(?=\s|$)")
+from annotations import sentences, spans
+
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -224,39 +225,15 @@ def previous_word(text: str, offset: int) -> int:
     return starts[-1] if starts else window
 
 
-def sentence_span(text: str, offset: int) -> tuple[int, int]:
-    """The sentence around ``offset``: from after the previous sentence end to its own end."""
-    offset = max(0, min(offset, len(text) - 1)) if text else 0
-    para_start = text.rfind("\n", 0, offset) + 1
-    para_end = text.find("\n", offset)
-    para_end = len(text) if para_end < 0 else para_end
-    start = para_start
-    for m in _SENTENCE_END.finditer(text, para_start, para_end):
-        if m.end() <= offset:
-            start = m.end()
-        else:
-            end = m.end()
-            break
-    else:
-        end = para_end
-    while start < end and text[start].isspace():
-        start += 1
-    return start, max(start, end)
+def word_end(text: str, offset: int) -> int:
+    """Just after the word under ``offset``, else after the next word (``e``)."""
+    return spans.word_end(text, offset)
 
 
 def next_sentence(text: str, offset: int) -> int:
-    _, end = sentence_span(text, offset)
-    pos = end
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return min(pos, len(text))
+    """The start of the next sentence (the boundaries of ``annotations.sentences``)."""
+    return sentences.next_sentence_start(text, offset)
 
 
 def previous_sentence(text: str, offset: int) -> int:
-    start, _ = sentence_span(text, offset)
-    if start < offset:
-        return start
-    pos = start - 1
-    while pos > 0 and text[pos].isspace():
-        pos -= 1
-    return sentence_span(text, max(0, pos))[0] if pos > 0 else 0
+    return sentences.previous_sentence_start(text, offset)

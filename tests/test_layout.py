@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.layout import WrappedText, display_text, next_word, previous_word, sentence_span
+from annotations.sentences import sentence_at
+from reader.layout import (
+    WrappedText,
+    display_text,
+    next_sentence,
+    next_word,
+    previous_sentence,
+    previous_word,
+    word_end,
+)
 
 words = st.sampled_from(["the", "minister", "said", "東京", "👨🏻‍🚒", "e\u0301", "a", "longwordwithoutanyspaces" * 3, " ", "\n", "\n\n"])
 texts = st.lists(words, min_size=1, max_size=120).map(" ".join)
@@ -54,5 +63,9 @@ def test_word_and_sentence_motions() -> None:
     assert next_word(text, 0) == 4
     assert next_word(text, 4) == 9
     assert previous_word(text, 9) == 4
-    assert sentence_span(text, 10) == (9, 20)
-    assert sentence_span(text, 0) == (0, 8)
+    assert sentence_at(text, 10) == (9, 20)
+    assert sentence_at(text, 0) == (0, 8)
+    assert next_sentence(text, 0) == 9 and next_sentence(text, 9) == 21
+    assert previous_sentence(text, 21) == 9 and previous_sentence(text, 12) == 9
+    # e: just after the word under the cursor, else after the next one (half-open ends).
+    assert word_end(text, 0) == 3 and word_end(text, 3) == 7 and word_end(text, 4) == 7

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import brat, csv_format, doccano, labelstudio, margin_json, margin_jsonl, prodigy, w3c
+from ..errors import ImportFormatError, NotFound
+from . import brat, csv_format, doccano, labelstudio, margin_json, margin_jsonl, prodigy, sentences, w3c
 from .bundle import ExportBundle, ExportError, ImportBundle
 
 FORMATS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (margin_json, margin_jsonl, csv_format, w3c, doccano, labelstudio, prodigy, brat)
+    for module in (margin_json, margin_jsonl, csv_format, w3c, doccano, labelstudio, prodigy, brat, sentences)
 }
 
 
@@ -21,7 +22,7 @@ def get(name: str) -> ModuleType:
     try:
         return FORMATS[name]
     except KeyError:
-        raise KeyError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
+        raise NotFound(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
 
 
 def importable() -> list[str]:
@@ -34,12 +35,12 @@ def detect(content: bytes) -> str:
         sniff = getattr(module, "sniff", None)
         if sniff is not None and sniff(content):
             return name
-    raise KeyError("cannot tell the format of this file; pass --format")
+    raise ImportFormatError("cannot tell the format of this file; pass --format")
 
 
 def needs_text(name: str) -> bool:
     """Whether the format carries each document's whole text."""
-    return name in ("doccano", "labelstudio", "prodigy", "brat")
+    return name in ("doccano", "labelstudio", "prodigy", "brat", "sentences")
 
 
 __all__ = ["FORMATS", "ExportBundle", "ExportError", "ImportBundle", "detect", "get", "importable", "needs_text"]

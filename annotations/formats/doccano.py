@@ -48,7 +48,8 @@ def import_(content: bytes) -> ImportBundle:
         labels = record.get("label", record.get("labels", []))
         if not isinstance(labels, list):
             raise ImportFormatError(f"line {number}: 'label' must be a list of [start, end, tag]")
-        doc_key = record.get("document") if isinstance(record.get("document"), str) else stable_id("text", text)
+        given = record.get("document")
+        doc_key = given if isinstance(given, str) and given else stable_id("text", text)
         texts[doc_key] = text
         units = Utf16Offsets(text)
         limit = utf16_len(text)

@@ -1,9 +1,17 @@
-"""The document screen: read, select, tag, note, undo — the annotating workflow."""
+"""The document screen: the keys of the annotating workflow, and what they show.
+
+Every change goes through the app's ``EditingSession`` (``annotations.editing``),
+which decides what a span saves as, refuses duplicates and others' passages,
+records undo steps and says whether the disk took the change. This screen maps
+keys to those calls, keeps the selection and the side panel in step, and says
+what happened.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on
@@ -16,17 +24,19 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations import formats
+from annotations.editing import Edit, EditingSession, short
 from annotations.errors import MarginError
-from annotations.model import Annotation, Selector
-from annotations.storage import write_atomic
-from annotations.transfer import Selection, bundle, export
+from annotations.model import Annotation, Tagset
+from annotations.textsearch import find_all, fold, smart_case
+from annotations.transfer import Selection, export_to
 from reader.corpus import SourceDocument
-from reader.layout import display_text, sentence_span
+from reader.layout import display_text
 from reader.screens.dialogs import Choice, ExportDialog, TagPicker, TextPrompt, status_choice
 from reader.widgets.bars import KeyBar, TitleBar
 from reader.widgets.document_view import DocumentView, Highlight
 
 QUOTE_CHARS = 48
+T = TypeVar("T")
 
 
 class DocumentScreen(Screen):
@@ -54,8 +64,8 @@ class DocumentScreen(Screen):
         Binding("enter", "save_adjust", "Save span", show=False, id="save_adjust"),
         Binding("tab", "focus_panel", "Panel", show=False),
         Binding("escape", "escape", "Back", id="back"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     def __init__(self, document: SourceDocument, position: int = 0) -> None:
@@ -70,9 +80,17 @@ class DocumentScreen(Screen):
         self._save_timer: Timer | None = None
         self._panel_ids: list[str] = []
         self._panel_pending = False
-        for tag in self.app.tagset:
-            if tag.key:
-                self._bindings.bind(tag.key, f"tag('{tag.name}')", tag.name, show=True)
+
+    @staticmethod
+    def for_tagset(tagset: Tagset) -> type[DocumentScreen]:
+        """The screen class with a key for each tag (binding id ``tag_<name>``, so ``[keys]`` can remap it).
+
+        Tags come from the config, so their bindings are declared on a subclass made for this tagset:
+        Textual reads ``BINDINGS`` from the class, and the keymap, help, key line and palette see them.
+        """
+        bindings = [Binding(tag.key, f"tag('{tag.name}')", tag.name, id=f"tag_{tag.name}")
+                    for tag in tagset if tag.key]
+        return type("DocumentScreen", (DocumentScreen,), {"BINDINGS": bindings})
 
     # -- layout -------------------------------------------------------------------------
 
@@ -95,15 +113,25 @@ class DocumentScreen(Screen):
     def store(self):
         return self.app.store
 
+    @property
+    def session(self) -> EditingSession:
+        return self.app.editing
+
     def on_mount(self) -> None:
         self.query_one("#search").display = False
         banner = self.query_one("#banner", Static)
-        banner.update(self.app.read_only_message or "")
-        banner.display = bool(self.app.read_only_message)
-        self.view.set_text(self.document.text, cursor=min(self.position, max(0, len(self.document.text) - 1)))
+        message = self.app.read_only_message
+        banner.update(f"Read-only: {message}" if message else "")
+        banner.display = bool(message)
+        self.view.span_rule = self._span_rule
+        self.view.set_text(self.document.text, cursor=min(self.position, len(self.document.text)))
         self.refresh_annotations()
         self.view.focus()
         self._remember_position()
+
+    def _span_rule(self, start: int, end: int) -> tuple[int, int] | None:
+        """The selection is drawn as the session will save it (not in the raw page, which is never tagged)."""
+        return (start, end) if self.raw_view else self.session.span(self.document, start, end)
 
     def on_unmount(self) -> None:
         self._remember_position()
@@ -116,16 +144,17 @@ class DocumentScreen(Screen):
         status = stored.status if stored else "new"
         line = Text()
         line.append(display_text(self.document.title), style="bold")
-        line.append(f"   {self.document.path} · {status}", style="dim")
+        line.append(f"   {display_text(self.document.path)} · {status}", style="dim")
         if self.raw_view:
             line.append("   RAW PAGE (dropped lines dimmed; press r for the article)", style="bold reverse")
         if self.adjusting is not None:
-            line.append("   ADJUSTING: move the ends, v or Enter saves, Esc cancels", style="bold reverse")
+            line.append("   ADJUSTING: move the ends (o: the other end), v or Enter saves, Esc cancels",
+                        style="bold reverse")
         everyone = sorted({a.annotator or "?" for a in self.store.annotations(document=self.document.id)})
         if self.mine_only:
-            line.append(f"   showing mine ({self.app.annotator}) · a: everyone", style="italic")
+            line.append(f"   showing mine ({display_text(self.app.annotator)}) · a: everyone", style="italic")
         elif len(everyone) > 1:
-            line.append(f"   showing everyone ({', '.join(everyone)}) · a: mine only", style="italic")
+            line.append(f"   showing everyone ({display_text(', '.join(everyone))}) · a: mine only", style="italic")
         return line
 
     # -- annotations shown ------------------------------------------------------------------
@@ -139,23 +168,6 @@ class DocumentScreen(Screen):
 
     def annotations(self) -> list[Annotation]:
         return [a for a in self.visible() if not a.orphan]
-
-    def _own_passage_at_cursor(self, none_message: str) -> Annotation | None:
-        """The passage under the cursor if this annotator may change it; else say why and give None."""
-        ann = self.annotation_at(self.view.cursor)
-        if ann is None:
-            self.notify(none_message, severity="warning")
-            return None
-        return ann if self._editable(ann) else None
-
-    def _editable(self, ann: Annotation) -> bool:
-        if ann.annotator in ("", self.app.annotator) or self.app.config.edit_others:
-            return True
-        self.notify(
-            f"This passage is {ann.annotator}'s: it is shown, not changed (set edit_others = true in the config "
-            "to allow it, or use R to review).", severity="warning", timeout=6,
-        )
-        return False
 
     def refresh_annotations(self) -> None:
         tagset = self.app.tagset
@@ -185,9 +197,9 @@ class DocumentScreen(Screen):
         options = []
         for a in anns:
             label = Text()
-            label.append(f" {a.tag} ", style=f"bold {tagset.colour(a.tag)} reverse")
+            label.append(f" {display_text(a.tag)} ", style=f"bold {tagset.colour(a.tag)} reverse")
             if a.annotator and a.annotator != self.app.annotator:
-                label.append(f" {a.annotator}", style="italic dim")
+                label.append(f" {display_text(a.annotator)}", style="italic dim")
             if a.orphan:
                 label.append(" orphan", style="bold red")
             quote = display_text(a.text.replace("\n", " "))
@@ -252,107 +264,88 @@ class DocumentScreen(Screen):
 
     # -- changing -------------------------------------------------------------------------
 
-    def _can_edit(self) -> bool:
-        if self.app.read_only_message:
-            self.notify(f"Read-only: {self.app.read_only_message}. Nothing can be tagged here.", severity="warning")
-            return False
+    def say(self, message: str) -> None:
+        """Routine feedback (saved, undone, …) goes to the status line; toasts are for warnings and errors."""
+        self.query_one("#status-line", Static).update(Text(display_text(message)))
+
+    def _in_article(self) -> bool:
         if self.raw_view:
             self.notify("This is the raw page; press r to return to the article and tag there.", severity="warning")
             return False
         return True
 
-    def _target_span(self) -> tuple[int, int] | None:
-        selection = self.view.selection
-        if selection is not None:
-            return selection
-        if not self.document.text:
-            return None
-        start, end = sentence_span(self.document.text, self.view.cursor)
-        return (start, end) if end > start else None
-
-    def _selector(self, start: int, end: int) -> tuple[Selector, int, int]:
-        raw_start, raw_end = self.document.cleaned.to_raw_span(start, end)
-        return Selector.from_span(self.document.text, start, end), raw_start, raw_end
-
-    def _write(self, action, label: str) -> object | None:
-        """Run a store change; a failure is shown, and nothing on screen pretends it was saved."""
+    def _run(self, call: Callable[[], T]) -> T | None:
+        """Ask the session for a change; a refusal or failure is shown, nothing pretends to be saved."""
         try:
-            result = action()
+            result = call()
         except MarginError as err:
-            self.notify(f"Not saved: {err}", severity="error", timeout=8)
+            self.notify(str(err)[:1].upper() + str(err)[1:], severity="warning", timeout=6)
             return None
         if self.store.unsaved:
             self.app.saving_failed()
         return result
 
-    def say(self, message: str) -> None:
-        """Routine feedback (saved, undone, …) goes to the status line; toasts are for warnings and errors."""
-        self.query_one("#status-line", Static).update(Text(display_text(message)))
-
-    def _saved_word(self) -> str:
-        return "kept in memory, NOT saved yet" if self.store.unsaved else "saved"
+    def _shown(self, edit: Edit, message: str) -> None:
+        self.refresh_annotations()
+        self.say(f"{message} {edit.saved_word}")
 
     def action_tag(self, tag: str) -> None:
-        if not self._can_edit():
+        if not self._in_article():
             return
         if self.adjusting is not None:
             self._save_adjust(tag)
             return
-        span = self._target_span()
-        if span is None:
-            self.notify("Nothing to tag here.", severity="warning")
+        selection = self.view.selection
+        if selection is not None:
+            edit = self._run(lambda: self.session.tag(self.document, *selection, tag))
+        elif self.view.anchor is not None:
+            self.notify("The selection holds only white space: nothing to tag.", severity="warning")
             return
-        selector, raw_start, raw_end = self._selector(*span)
-        ann = self._write(
-            lambda: self.store.create(
-                document=self.document.id, tag=tag, selector=selector, raw_start=raw_start, raw_end=raw_end,
-                annotator=self.app.annotator,
-            ),
-            "tag",
-        )
-        if ann is None:
+        else:
+            edit = self._run(lambda: self.session.tag_sentence(self.document, self.view.cursor, tag))
+        if edit is None:
             return
-        self.app.history.record(None, ann, f"tag {tag}")
-        stored = self.store.document(self.document.id)
-        if stored is None or stored.status == "new":
-            self._write(lambda: self.store.set_status(self.document.id, "in progress", self.app.annotator), "status")
         self.view.clear_selection()
-        self.refresh_annotations()
-        self.say(f"{tag}: “{_short(ann.text, 24)}” {self._saved_word()}")
+        (ann,) = edit.after
+        self._shown(edit, f"{tag}: “{short(display_text(ann.text), 24)}”")
 
     def action_pick_tag(self) -> None:
-        if not self._can_edit():
+        if not self._in_article():
             return
         current = self.annotation_at(self.view.cursor)
 
         def picked(tag: str | None) -> None:
             if tag is None:
                 return
-            if self.view.selection is None and self.adjusting is None and current is not None:
-                if self._editable(current):
-                    self._retag(current, tag)
+            if self.view.anchor is None and self.adjusting is None and current is not None:
+                edit = self._run(lambda: self.session.retag(current.id, tag))
+                if edit is not None:
+                    self._shown(edit, f"retagged as {tag}")
             else:
                 self.action_tag(tag)
 
         self.app.push_screen(TagPicker(self.app.tagset, current.tag if current else None), picked)
 
-    def _retag(self, ann: Annotation, tag: str) -> None:
-        after = self._write(lambda: self.store.retag(ann.id, tag), "retag")
-        if after is not None:
-            self.app.history.record(ann, after, f"retag {tag}")
-            self.refresh_annotations()
-            self.say(f"retagged as {tag} {self._saved_word()}")
+    def _passage_here(self, none_message: str) -> Annotation | None:
+        ann = self.annotation_at(self.view.cursor)
+        if ann is None:
+            self.notify(none_message, severity="warning")
+            return None
+        if not self.session.may_edit(ann):
+            self._run(lambda: self.session.require_own(ann))  # the session says whose it is
+            return None
+        return ann
 
     def action_adjust(self) -> None:
-        if not self._can_edit():
+        if not self._in_article():
             return
-        ann = self._own_passage_at_cursor("No passage under the cursor to adjust.")
+        ann = self._passage_here("No passage under the cursor to adjust.")
         if ann is None:
             return
         self.adjusting = ann
         self.view.anchor = ann.start
         self.view.selecting = True
-        self.view.move_to(ann.end - 1)
+        self.view.move_to(ann.end)
         self.query_one("#doc-title", Static).update(self._title_line())
 
     def action_save_adjust(self) -> None:
@@ -370,25 +363,16 @@ class DocumentScreen(Screen):
         ann = self.adjusting
         span = self.view.selection
         self.adjusting = None
-        if ann is None or span is None:
-            self.view.clear_selection()
-            self.refresh_annotations()
-            return
-        selector, raw_start, raw_end = self._selector(*span)
-
-        def change() -> Annotation:
-            moved = self.store.move(ann.id, selector, raw_start, raw_end)
-            return self.store.retag(ann.id, tag) if tag and tag != moved.tag else moved
-
-        after = self._write(change, "adjust")
         self.view.clear_selection()
-        if after is not None:
-            self.app.history.record(ann, after, "adjust")
-            self.say(f"span {self._saved_word()}: “{_short(after.text)}”")
+        if ann is not None and span is not None:
+            edit = self._run(lambda: self.session.adjust(self.document, ann.id, *span, tag))
+            if edit is not None:
+                (after,) = edit.after
+                self.say(f"span {edit.saved_word}: “{short(display_text(after.text))}”")
         self.refresh_annotations()
 
     def action_tag_all(self) -> None:
-        if not self._can_edit():
+        if not self._in_article():
             return
         selection = self.view.selection
         current = self.annotation_at(self.view.cursor)
@@ -400,75 +384,62 @@ class DocumentScreen(Screen):
         else:
             self.notify("Select a passage (or stand on one) to tag its other occurrences.", severity="warning")
             return
+        shown = short(display_text(quote))
 
-        def go(scope: str | None, tag: str | None = tag) -> None:
-            if scope is None:
+        def go(choice: str | None, tag: str | None = tag) -> None:
+            if choice is None:
                 return
             if tag is None:
-                self.app.push_screen(TagPicker(self.app.tagset), lambda t: t and go(scope, t))
+                self.app.push_screen(TagPicker(self.app.tagset), lambda t: t and go(choice, t))
                 return
+            scope, _, words = choice.partition(":")
             docs = [self.document] if scope == "this" else self.app.corpus.documents
-            added = self._tag_occurrences(quote, tag, docs)
+            edit = self._run(lambda: self.session.tag_occurrences(docs, quote, tag, whole_words=words == "words"))
+            if edit is None:
+                return
             self.view.clear_selection()
-            self.refresh_annotations()
+            added = len(edit.after)
             where = "this document" if scope == "this" else f"{len(docs)} documents"
-            self.notify(f"tagged {added} more occurrence{'s' if added != 1 else ''} of “{_short(quote)}” as {tag} in {where}")
+            self._shown(edit, f"tagged {added} more occurrence{'s' if added != 1 else ''} of “{shown}” as {tag} in "
+                              f"{where} (one u undoes them all);")
 
         self.app.push_screen(
-            Choice(f"Tag every other “{_short(quote)}”", [("this", "in this document"), ("all", "in all documents")]),
+            Choice(f"Tag every other “{shown}”", [
+                ("this:words", "in this document, whole words"),
+                ("all:words", "in all documents, whole words"),
+                ("this:any", "in this document, also inside longer words"),
+                ("all:any", "in all documents, also inside longer words"),
+            ]),
             go,
         )
 
-    def _tag_occurrences(self, quote: str, tag: str, docs: list[SourceDocument]) -> int:
-        added = 0
-        for doc in docs:
-            taken = {(a.start, a.end) for a in self.store.annotations(document=doc.id, tags=[tag])}
-            text = doc.text
-            for m in re.finditer(re.escape(quote), text):
-                if (m.start(), m.end()) in taken:
-                    continue
-                raw_start, raw_end = doc.cleaned.to_raw_span(m.start(), m.end())
-                ann = self._write(
-                    lambda m=m, doc=doc, text=text, raw_start=raw_start, raw_end=raw_end: self.store.create(
-                        document=doc.id, tag=tag, selector=Selector.from_span(text, m.start(), m.end()),
-                        raw_start=raw_start, raw_end=raw_end, annotator=self.app.annotator,
-                    ),
-                    "tag",
-                )
-                if ann is None:
-                    return added
-                self.app.history.record(None, ann, f"tag {tag}")
-                added += 1
-        return added
-
     def action_note(self) -> None:
-        if not self._can_edit():
+        if not self._in_article():
             return
-        ann = self._own_passage_at_cursor("No passage under the cursor: tag one first, then m adds a note.")
+        ann = self._passage_here("No passage under the cursor: tag one first, then m adds a note.")
         if ann is None:
             return
 
         def done(note: str | None) -> None:
             if note is None or note == ann.note:
                 return
-            after = self._write(lambda: self.store.set_note(ann.id, note), "note")
-            if after is not None:
-                self.app.history.record(ann, after, "note")
-                self.refresh_annotations()
-                self.say(f"note {self._saved_word()}")
+            edit = self._run(lambda: self.session.note(ann.id, note))
+            if edit is not None:
+                self._shown(edit, "note")
 
-        self.app.push_screen(TextPrompt(f"Note on “{_short(ann.text)}”", ann.note), done)
+        self.app.push_screen(TextPrompt(f"Note on “{short(display_text(ann.text))}”", ann.note), done)
 
     def action_delete(self) -> None:
-        if not self._can_edit():
+        if not self._in_article():
             return
-        ann = self._own_passage_at_cursor("No passage under the cursor to delete.")
+        ann = self._passage_here("No passage under the cursor to delete.")
         if ann is None:
             return
-        if self._write(lambda: self.store.delete(ann.id), "delete") is not None:
-            self.app.history.record(ann, None, "delete")
-            self.refresh_annotations()
-            self.say(f"deleted {ann.tag} “{_short(ann.text)}” (u undoes)")
+        edit = self._run(lambda: self.session.delete(ann.id))
+        if edit is not None:
+            left = len(self.annotations())
+            self._shown(edit, f"deleted {ann.tag} “{short(display_text(ann.text))}” ({left} passage"
+                              f"{'s' if left != 1 else ''} left here; u undoes):")
 
     def action_undo(self) -> None:
         self._history_step(undo=True)
@@ -477,19 +448,13 @@ class DocumentScreen(Screen):
         self._history_step(undo=False)
 
     def _history_step(self, *, undo: bool) -> None:
-        if self.app.read_only_message:
-            self._can_edit()
-            return
-        try:
-            change = self.app.history.undo() if undo else self.app.history.redo()
-        except MarginError as err:
-            self.notify(f"Not saved: {err}", severity="error")
-            return
-        if change is None:
+        history = self.session.history
+        if not (history.can_undo if undo else history.can_redo):
             self.say("Nothing to undo." if undo else "Nothing to redo.")
             return
-        self.refresh_annotations()
-        self.say(f"{'undone' if undo else 'redone'}: {change.label}")
+        edit = self._run(self.session.undo if undo else self.session.redo)
+        if edit is not None:
+            self._shown(edit, f"{'undone' if undo else 'redone'}: {edit.label},")
 
     def action_next_annotation(self, step: int) -> None:
         anns = self.annotations()
@@ -514,24 +479,21 @@ class DocumentScreen(Screen):
     @on(Input.Submitted, "#search")
     def search_submitted(self, event: Input.Submitted) -> None:
         query = event.value
-        if query != self._search or not self._matches:
-            self._search = query
-            text = self.view.text.lower()
-            needle = query.lower()
-            self._matches = []
-            if needle:
-                start = text.find(needle)
-                while start >= 0 and len(self._matches) < 100_000:
-                    self._matches.append((start, start + len(needle)))
-                    start = text.find(needle, start + 1)
-            self.view.set_matches(self._matches)
-            if not self._matches:
-                self.notify(f"“{query}” is not in this document.", severity="warning", timeout=3)
-                return
-            self.say(f"{len(self._matches)} matches · F3 next, shift+F3 previous")
-        self.action_next_match(1)
         event.input.display = False
         self.view.focus()
+        if query != self._search or not self._matches:
+            self._search = query
+            text = self.view.text
+            self._matches = find_all(text, query, folded_text=fold(text, ignore_case=smart_case(query))) if query else []
+            self.view.set_matches(self._matches)
+            if not self._matches:
+                if query:
+                    self.notify(f"“{display_text(query)}” is not in this document; the cursor stays where it was.",
+                                severity="warning", timeout=4)
+                return
+            count = len(self._matches)
+            self.say(f"{count} match{'es' if count != 1 else ''} · F3 next, shift+F3 previous")
+        self.action_next_match(1)
 
     def action_next_match(self, step: int) -> None:
         if not self._matches:
@@ -552,18 +514,16 @@ class DocumentScreen(Screen):
         self.app.open_document(docs[(index + step) % len(docs)].id, replace=True)
 
     def action_status(self) -> None:
-        if self.app.read_only_message:
-            self._can_edit()
-            return
         stored = self.store.document(self.document.id)
 
         def chosen(status: str | None) -> None:
-            if status and self._write(
-                lambda: self.store.set_status(self.document.id, status, self.app.annotator), "status"
-            ):
+            if status and self._run(lambda: self.session.set_status(self.document.id, status)) is not None:
                 self.query_one("#doc-title", Static).update(self._title_line())
                 self.say(f"status: {status}")
 
+        if self.session.read_only_reason:
+            self._run(self.session.require_writable)  # says why not
+            return
         self.app.push_screen(status_choice(stored.status if stored else "new"), chosen)
 
     def action_raw(self) -> None:
@@ -572,7 +532,7 @@ class DocumentScreen(Screen):
         cleaned = self.document.cleaned
         if self.raw_view:
             dimmed = [(d.start, d.end) for d in cleaned.dropped]
-            raw_cursor = cleaned.to_raw(self.view.cursor)
+            raw_cursor = cleaned.to_raw(min(self.view.cursor, max(0, len(self.document.text) - 1)))
             self.view.set_text(self.document.raw, cursor=raw_cursor, dimmed=dimmed)
         else:
             self.view.set_text(self.document.text, cursor=self.position)
@@ -588,22 +548,17 @@ class DocumentScreen(Screen):
         self.app.push_screen(ExportDialog(self.app.tagset, Path.cwd()), chosen)
 
     def _export(self, choice: dict) -> None:
-
-        path = Path(choice["path"]).expanduser()
         name = choice["format"]
         texts = {d.id: d.text for d in self.app.corpus.documents} if formats.needs_text(name) else {}
-        selection = Selection(tags=tuple(choice["tags"]))
         try:
-            module = formats.get(name)
-            if getattr(module, "WRITES_FOLDER", False) and path.suffix != ".zip":
-                module.write_folder(bundle(self.store, selection, texts), path)
-            else:
-                write_atomic(path, export(self.store, name, selection, texts))
-        except (OSError, MarginError, KeyError) as err:
-            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
+            done = export_to(self.store, name, Selection(tags=tuple(choice["tags"])),
+                             Path(choice["path"]).expanduser(), texts)
+        except MarginError as err:
+            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=8)
+            self.app.call_from_thread(self.say, "export failed (nothing was written)")
             return
-        self.app.call_from_thread(self.notify, f"exported {name} to {path}", timeout=6)
-        self.app.call_from_thread(self.say, f"exported {name} to {path}")
+        self.app.call_from_thread(self.notify, done, timeout=6)
+        self.app.call_from_thread(self.say, done)
 
     def action_toggle_annotators(self) -> None:
         self.mine_only = not self.mine_only
@@ -612,7 +567,7 @@ class DocumentScreen(Screen):
 
     def action_review(self) -> None:
         if self.app.read_only_message:
-            self._can_edit()
+            self.notify(f"Read-only: {self.app.read_only_message}; nothing can be accepted here.", severity="warning")
             return
         from reader.screens.review import ReviewScreen
 
@@ -638,8 +593,3 @@ class DocumentScreen(Screen):
             return
         self._remember_position()
         self.app.pop_screen()
-
-
-def _short(text: str, n: int = 40) -> str:
-    text = display_text(text.replace("\n", " "))
-    return text if len(text) <= n else text[: n - 1] + "…"

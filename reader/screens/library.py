@@ -56,7 +56,7 @@ class LibraryScreen(Screen):
 
     def on_mount(self) -> None:
         banner = self.query_one("#banner", Static)
-        banner.update(self.app.read_only_message or "")
+        banner.update(f"Read-only: {self.app.read_only_message}" if self.app.read_only_message else "")
         banner.display = bool(self.app.read_only_message)
         if not self.app._corpus_given:
             self.sub_title = "reading documents…"

@@ -82,23 +82,17 @@ class ReviewScreen(Screen):
 
     @on(OptionList.OptionSelected, "#versions")
     def accept(self, event: OptionList.OptionSelected) -> None:
-        store = self.app.store
-        chosen = store.get(str(event.option.id))
+        chosen = self.app.store.get(str(event.option.id))
         if chosen is None:
             return
-        existing = [g for g in store.annotations(document=self.document.id, annotator=GOLD)
-                    if (g.start, g.end, g.tag) == (chosen.start, chosen.end, chosen.tag)]
-        if existing:
-            self.notify("That version is already in the gold set.", timeout=3)
-            return
         try:
-            gold = store.create(document=chosen.document, tag=chosen.tag, selector=chosen.selector,
-                                raw_start=chosen.raw_start, raw_end=chosen.raw_end, note=chosen.note, annotator=GOLD)
+            edit = self.app.editing.accept_into_gold(chosen.id)
         except MarginError as err:
-            self.notify(f"Not saved: {err}", severity="error")
+            self.notify(str(err)[:1].upper() + str(err)[1:], severity="warning", timeout=4)
             return
-        self.app.history.record(None, gold, "accept into gold")
-        self.notify(f"accepted {chosen.annotator}'s {chosen.tag} into gold", timeout=3)
+        if not edit.saved:
+            self.app.saving_failed()
+        self.notify(f"accepted {chosen.annotator}'s {chosen.tag} into gold ({edit.saved_word})", timeout=3)
         self.refresh_list()
 
     def action_back(self) -> None:

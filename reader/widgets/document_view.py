@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -29,7 +30,10 @@ from reader.layout import (
     next_word,
     previous_sentence,
     previous_word,
+    word_end,
 )
+
+SpanRule = Callable[[int, int], "tuple[int, int] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,24 @@ def _contrast(colour: str) -> str:
 class DocumentView(ScrollView, can_focus=True):
     """Read and select text. Keys move the cursor; ``v`` and shift+motion select."""
 
+    COMPONENT_CLASSES = {"document-view--selection", "document-view--match", "document-view--cursor"}
+    # The selection is underlined and bold on the theme's accent: no tag colour alone looks like it,
+    # so tagging visibly changes what is on screen.
+    DEFAULT_CSS = """
+    DocumentView > .document-view--selection {
+        background: $accent;
+        color: $text;
+        text-style: bold underline;
+    }
+    DocumentView > .document-view--match {
+        background: $warning 60%;
+        text-style: underline;
+    }
+    DocumentView > .document-view--cursor {
+        text-style: reverse bold;
+    }
+    """
+
     BINDINGS = [
         Binding("up", "move_line(-1)", "Up", show=False),
         Binding("down", "move_line(1)", "Down", show=False),
@@ -64,6 +86,8 @@ class DocumentView(ScrollView, can_focus=True):
         Binding("shift+left", "move_char(-1, True)", "Select left", show=False),
         Binding("shift+right", "move_char(1, True)", "Select right", show=False),
         Binding("w,ctrl+right", "move_word(1)", "Next word", show=False),
+        # e extends a selection to the end of a word; with no selection, e is the screen's export.
+        Binding("e", "word_end", "End of word (selecting)", show=False, id="word_end"),
         Binding("b,ctrl+left", "move_word(-1)", "Previous word", show=False),
         Binding("ctrl+shift+right", "move_word(1, True)", "Select word", show=False),
         Binding("ctrl+shift+left", "move_word(-1, True)", "Select word back", show=False),
@@ -76,6 +100,7 @@ class DocumentView(ScrollView, can_focus=True):
         Binding("ctrl+home,g", "document_edge(0)", "Top", show=False),
         Binding("ctrl+end,G", "document_edge(1)", "Bottom", show=False),
         Binding("v", "toggle_selection", "Select", id="select"),
+        Binding("o", "other_end", "Other end", show=False, id="other_end"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -107,6 +132,9 @@ class DocumentView(ScrollView, can_focus=True):
         self._mouse_down = False
         self._goal_column: int | None = None
         self._style_cache: dict[tuple, Style] = {}
+        # What a selection saves as (trimmed, snapped to words): the screen passes the editing rule
+        # down, so the selection is drawn exactly as it will be stored.
+        self.span_rule: SpanRule | None = None
 
     # -- content ------------------------------------------------------------------------
 
@@ -155,19 +183,26 @@ class DocumentView(ScrollView, can_focus=True):
     # -- selection ----------------------------------------------------------------------
 
     @property
-    def selection(self) -> tuple[int, int] | None:
-        """The selected span, half-open, or None."""
+    def raw_selection(self) -> tuple[int, int] | None:
+        """The half-open range between the anchor and the cursor, as the keys made it."""
         if self.anchor is None:
             return None
         start, end = sorted((self.anchor, self.cursor))
-        end = min(end + 1, len(self._text))
         return (start, end) if end > start else None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The span the selection saves as (and is drawn as), or None."""
+        raw = self.raw_selection
+        if raw is None or self.span_rule is None:
+            return raw
+        return self.span_rule(*raw)
 
     def select(self, start: int, end: int) -> None:
         """Select ``[start, end)`` and leave it fixed (not extending)."""
         self.anchor = start
         self.selecting = False
-        self.move_to(max(start, end - 1))
+        self.move_to(end)
 
     def clear_selection(self) -> None:
         self.anchor = None
@@ -178,6 +213,9 @@ class DocumentView(ScrollView, can_focus=True):
         if self.anchor is None:
             self.anchor = self.cursor
             self.selecting = True
+        elif self.selecting and self.anchor == self.cursor:
+            self.clear_selection()  # v v without moving: nothing selected, as in vim
+            return
         elif self.selecting:
             self.selecting = False
             self.post_message(self.SelectionFixed(self))
@@ -185,10 +223,19 @@ class DocumentView(ScrollView, can_focus=True):
             self.post_message(self.SelectionFixed(self))
         self.refresh()
 
+    def action_other_end(self) -> None:
+        """Swap the ends: the cursor goes to the anchor and moves that end (vim's ``o``)."""
+        if self.anchor is None:
+            return
+        anchor, cursor = self.anchor, self.cursor
+        self.anchor = cursor
+        self.move_to(anchor, extend=True)
+
     # -- movement -----------------------------------------------------------------------
 
     def _max_offset(self) -> int:
-        return max(0, len(self._text) - 1)
+        # The cursor may stand after the last character: a selection's end is half-open.
+        return len(self._text)
 
     def move_to(self, offset: int, *, extend: bool = False, center: bool = False, keep_goal: bool = False) -> None:
         if extend and self.anchor is None:
@@ -236,6 +283,14 @@ class DocumentView(ScrollView, can_focus=True):
         target = next_word(self._text, self.cursor) if delta > 0 else previous_word(self._text, self.cursor)
         self.move_to(target, extend=self._extend(extend))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "word_end":
+            return self.anchor is not None
+        return True
+
+    def action_word_end(self) -> None:
+        self.move_to(word_end(self._text, self.cursor), extend=self.selecting)
+
     def action_move_sentence(self, delta: int) -> None:
         target = next_sentence(self._text, self.cursor) if delta > 0 else previous_sentence(self._text, self.cursor)
         self.move_to(target, extend=self.selecting)
@@ -251,7 +306,9 @@ class DocumentView(ScrollView, can_focus=True):
 
     def action_line_edge(self, end: int) -> None:
         vl = self.wrapped.line(self.wrapped.line_of(self.cursor))
-        target = vl.start if not end else max(vl.start, vl.end - 1)
+        # End stands after the line's last character: on its newline or wrapping space, or after the text.
+        ends_in_break = vl.end > vl.start and vl.end - 1 < len(self._text) and self._text[vl.end - 1] in "\n "
+        target = vl.start if not end else (vl.end - 1 if ends_in_break else vl.end)
         self.move_to(target, extend=self.selecting)
 
     def action_document_edge(self, end: int) -> None:
@@ -354,8 +411,8 @@ class DocumentView(ScrollView, can_focus=True):
                 a == cursor,
             )
             segments.append(Segment(display[a - start : b - start], self._style(base, key)))
-        # The cursor on a paragraph's end (its newline) shows as a block.
-        if vl.end > shown_end and cursor == shown_end:
+        # The cursor on a paragraph's end (its newline), or after the last character, shows as a block.
+        if cursor == shown_end and (vl.end > shown_end or shown_end == len(self._text)):
             segments.append(Segment(" ", self._style(base, ("", False, False, False, False, True))))
         if self._wrapped is not None and self._wrapped.changed:
             self._wrapped.changed = False
@@ -368,6 +425,9 @@ class DocumentView(ScrollView, can_focus=True):
         cache_key = (base, key)
         style = self._style_cache.get(cache_key)
         if style is None:
+            selection_style = self.get_component_rich_style("document-view--selection", partial=True)
+            match_style = self.get_component_rich_style("document-view--match", partial=True)
+            cursor_style = self.get_component_rich_style("document-view--cursor", partial=True)
             colour, overlapped, dimmed, match, selected, cursor = key
             style = base
             if dimmed:
@@ -377,11 +437,11 @@ class DocumentView(ScrollView, can_focus=True):
                 if overlapped:
                     style += Style(underline=True, bold=True)
             if match:
-                style += Style(bgcolor="#f6d32d", color="black", underline=True)
+                style += match_style
             if selected:
-                style += Style(bgcolor="#5f87d7", color="white")
+                style += selection_style
             if cursor:
-                style += Style(reverse=True, bold=True)
+                style += cursor_style
             if len(self._style_cache) > 512:
                 self._style_cache.clear()
             self._style_cache[cache_key] = style
@@ -393,6 +453,11 @@ class DocumentView(ScrollView, can_focus=True):
             height = self._wrapped.line_count
             if height != self.virtual_size.height:
                 self.virtual_size = Size(self._text_width(), height)
+
+    def notify_style_update(self) -> None:
+        """The theme or the styles changed: the cached piece styles are stale."""
+        self._style_cache.clear()
+        super().notify_style_update()
 
     def on_focus(self) -> None:
         self.refresh()
