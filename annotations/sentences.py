@@ -31,6 +31,11 @@ _TITLE_END = re.compile(r"(?:^|[\s(“\"‘'])([A-Za-z]{1,5})\.\s*$")
 # A sentence closed inside brackets, then the next one: "(… withdrawn.) Officials".
 _CLOSED_IN_BRACKETS = re.compile(r"[.!?…][\"”’']?[)\]](?=\s+[\"“‘'(]?[A-Z])")
 
+# sentencex never ends a sentence inside double quotes, so a quoted paragraph ("…. …. …") would be one
+# sentence: the quotes are hidden from it (same length, so offsets hold) and put back after.
+_HIDE_QUOTES = str.maketrans(dict.fromkeys('"“”„«»', "\u2063"))
+_CLOSING = frozenset('”»"’\'')
+
 _cache: OrderedDict[tuple[int, int, int], tuple[str, list[tuple[int, int]]]] = OrderedDict()
 
 
@@ -44,13 +49,21 @@ def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
 
 def _segment(piece: str) -> list[tuple[int, int]]:
     """Sentence spans of ``piece``, trimmed of white space, in order."""
-    raw: list[tuple[int, int]] = []
+    cuts: list[int] = []
     pos = 0
-    for part in sentencex.segment(LANGUAGE, piece):
-        raw.append((pos, pos + len(part)))
+    for part in sentencex.segment(LANGUAGE, piece.translate(_HIDE_QUOTES)):
         pos += len(part)
+        cuts.append(pos)
     if pos != len(piece):  # the segmenter always gives the text back whole; never trust that blindly
-        raw = [(0, len(piece))]
+        cuts = [len(piece)]
+    # A closing quote belongs to the sentence it closes.
+    for k, cut in enumerate(cuts[:-1]):
+        while cut < len(piece) and piece[cut] in _CLOSING and (
+            piece[cut] in "”»" or cut + 1 == len(piece) or not piece[cut + 1].isalnum()
+        ):
+            cut += 1
+        cuts[k] = cut
+    raw = [(a, b) for a, b in zip([0, *cuts[:-1]], cuts, strict=True) if b > a]
     # Split where a sentence closes inside brackets and another follows.
     split: list[tuple[int, int]] = []
     for a, b in raw:
