@@ -93,7 +93,7 @@ async def test_sentence_fallback_and_duplicates_refused(db_path: Path) -> None:
         # The quoted paragraph is cut into its sentences, and "U.S." does not end one.
         assert ann.text.startswith('"Vladimir') and ann.text.endswith("threatens his 12-year reign.")
         assert await tag_and_get(pilot) == []
-        assert any("already tagged claim" in n.message for n in app._notifications)
+        assert any("already tagged claim" in n.message.lower() for n in app._notifications)
     app.store.close()
 
 
