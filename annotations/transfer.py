@@ -36,8 +36,13 @@ def match_documents(store: AnnotationStore, wanted: str) -> list[Document]:
     return []
 
 
-def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] | None = None) -> ExportBundle:
-    """The passages ``selection`` picks and the documents they belong to."""
+def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] | None = None,
+           corpus: list[Document] | None = None) -> ExportBundle:
+    """The passages ``selection`` picks and the documents they belong to.
+
+    With ``selection.all_documents``, also every other document whose text is at hand: those the
+    database knows, and those of ``corpus`` (documents read from ``--corpus``).
+    """
     doc_ids: set[str] | None = None
     if selection.document is not None:
         doc_ids = {d.id for d in match_documents(store, selection.document)}
@@ -49,17 +54,22 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
     if doc_ids is not None:
         documents += [d for i in sorted(doc_ids - used) if (d := store.document(i)) is not None]
     elif selection.all_documents:
-        documents += [d for d in store.documents() if d.id not in used and (texts is None or d.id in texts)]
+        seen = set(used)
+        for doc in [*store.documents(), *(corpus or [])]:
+            if doc.id not in seen and (texts is None or doc.id in texts):
+                seen.add(doc.id)
+                documents.append(doc)
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
                         records=store.records(passages))
 
 
-def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None) -> bytes:
-    return formats.get(format_name).export(bundle(store, selection, texts))
+def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None,
+           corpus: list[Document] | None = None) -> bytes:
+    return formats.get(format_name).export(bundle(store, selection, texts, corpus))
 
 
 def export_to(store: AnnotationStore, format_name: str, selection: Selection, destination: Path,
-              texts: dict[str, str] | None = None) -> str:
+              texts: dict[str, str] | None = None, corpus: list[Document] | None = None) -> str:
     """Write an export to a file (brat: a folder, or a .zip); returns what was written, for the user.
 
     The one way both ``margin export --out`` and the reader's export dialog write: the file is
@@ -67,13 +77,13 @@ def export_to(store: AnnotationStore, format_name: str, selection: Selection, de
     """
     module = formats.get(format_name)
     if getattr(module, "WRITES_FOLDER", False) and destination.suffix != ".zip":
-        count = module.write_folder(bundle(store, selection, texts), destination)
+        count = module.write_folder(bundle(store, selection, texts, corpus), destination)
         return f"wrote {count} files into {destination}"
     if destination.is_dir():
         raise ExportError(f"{destination} is a folder; give a file name")
     if not destination.parent.is_dir():
         raise ExportError(f"cannot write {destination}: the folder {destination.parent} does not exist")
-    content = export(store, format_name, selection, texts)
+    content = export(store, format_name, selection, texts, corpus)
     try:
         write_atomic(destination, content)
     except OSError as err:

@@ -20,7 +20,7 @@ import click
 
 from annotations import __version__, formats
 from annotations.errors import MarginError
-from annotations.model import GOLD, STATUSES, Tagset
+from annotations.model import GOLD, STATUSES, Document, Tagset
 from annotations.store import AnnotationStore
 from annotations.transfer import Selection, export, export_to, import_bytes
 
@@ -344,25 +344,27 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
         if not match_documents(store, doc):
             fail(f"no document {doc!r} in {store.path}")
     texts: dict[str, str] = {}
+    corpus: list[Document] = []
     if formats.needs_text(format_name):
         from .corpus import known_documents
 
-        texts = {d.id: d.text for d in known_documents(store, corpus_paths).documents}
+        found = known_documents(store, corpus_paths).documents
+        texts = {d.id: d.text for d in found}
+        corpus = [Document(d.id, path=d.path, title=d.title) for d in found]
     module = formats.get(format_name)
     selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents)
     if out != "-":
-        click.echo(export_to(store, format_name, selection, Path(out), texts), err=True)
+        click.echo(export_to(store, format_name, selection, Path(out), texts, corpus), err=True)
         return
     if getattr(module, "WRITES_FOLDER", False):
         fail(f"{format_name} writes a folder of .txt/.ann files or a .zip: give --out FOLDER or --out FILE.zip")
-    content = export(store, format_name, selection, texts)
-    if out == "-":
-        if sys.stdout.isatty():  # never hand a terminal the control characters a scraped page may hold
-            from .listing import safe_text
+    content = export(store, format_name, selection, texts, corpus)
+    if sys.stdout.isatty():  # never hand a terminal the control characters a scraped page may hold
+        from .listing import safe_text
 
-            content = safe_text(content.decode("utf-8")).encode("utf-8")
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
+        content = safe_text(content.decode("utf-8")).encode("utf-8")
+    sys.stdout.buffer.write(content)
+    sys.stdout.buffer.flush()
 
 
 @cli.command("import")

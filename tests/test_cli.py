@@ -136,3 +136,38 @@ def test_list_and_clean_on_seeds() -> None:
     assert proc.stdout.startswith("Why Maduro Probably Can't Count on Putin")
     dropped = run_margin("clean", seed, "--show-dropped")
     assert "Read at The Atlantic" in dropped.stdout and "page furniture" in dropped.stdout
+
+
+def test_export_sentences_with_their_tags(tmp_path: Path) -> None:
+    from reader.corpus import load_corpus
+
+    db = tmp_path / "s.json"
+    corpus = load_corpus([SEEDS])
+    doc = corpus.documents[1]
+    start = doc.text.index("Vladimir")
+    with AnnotationStore(db) as store:
+        store.register_document(doc.id, path=doc.path, title=doc.title, source=str(doc.file))
+        claim = store.create(document=doc.id, tag="claim", selector=Selector.from_span(doc.text, start, start + 8))
+    proc = run_margin("export", "--format", "sentences", "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert {line["document"] for line in lines} == {doc.id}
+    for line in lines:
+        assert doc.text[line["start"] : line["end"]] == line["text"] and line["path"] == doc.path
+    tagged = [line for line in lines if line["tags"]]
+    assert len(tagged) == 1 and tagged[0]["tags"] == ["claim"] and tagged[0]["passages"] == [claim.id]
+    assert tagged[0]["text"].endswith("threatens his 12-year reign.")  # "U.S." inside did not end it
+    every = run_margin("export", "--format", "sentences", "--all-documents", "--corpus", SEEDS, "--db", db)
+    assert every.returncode == 0, every.stderr
+    assert len({json.loads(line)["document"] for line in every.stdout.splitlines()}) == len(corpus.documents)
+
+
+def test_unknown_format_and_a_real_key_error(tmp_path: Path) -> None:
+    db = tmp_path / "k.json"
+    seeded_db(db)
+    proc = run_margin("import", str(db), "--format", "json", "--db", tmp_path / "other.json")
+    assert proc.returncode == 1 and proc.stderr.startswith("margin: ")
+    # A KeyError inside margin is a bug: it is not dressed up as a user's mistake.
+    from reader.cli import MarginGroup
+
+    assert "KeyError" not in MarginGroup.invoke.__code__.co_names

@@ -18,7 +18,7 @@ from annotations.store import AnnotationStore
 from annotations.textsearch import find_all
 
 sys.path.insert(0, str(Path(__file__).parent / "data"))
-from sentence_cases import AMBIGUOUS, CASES  # noqa: E402
+from sentence_cases import AMBIGUOUS, CASES
 
 
 @dataclass
