@@ -226,6 +226,9 @@ class RemoteStore:
     def deleted(self) -> list[Annotation]:
         return list(self._call("deleted"))
 
+    def records(self, annotations: list[Annotation]) -> list[dict[str, Any]]:
+        return list(self._call("records", annotations))
+
     def counts_by_tag(self, document: str | None = None) -> Counter[str]:
         return Counter(self._call("counts_by_tag", document))
 
@@ -237,6 +240,11 @@ class RemoteStore:
 
     def put(self, ann: Annotation) -> Annotation:
         return self._call("put", ann)
+
+    def create(self, *, document: str, tag: str, selector: Selector, raw_start: int | None = None,
+               raw_end: int | None = None, note: str = "", annotator: str = "") -> Annotation:
+        return self._call("create", document=document, tag=tag, selector=selector, raw_start=raw_start,
+                          raw_end=raw_end, note=note, annotator=annotator)
 
     def retag(self, ann_id: str, tag: str) -> Annotation:
         return self._call("retag", ann_id, tag)

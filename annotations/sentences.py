@@ -54,7 +54,7 @@ def _segment(piece: str) -> list[tuple[int, int]]:
     for part in sentencex.segment(LANGUAGE, piece.translate(_HIDE_QUOTES)):
         pos += len(part)
         cuts.append(pos)
-    if pos != len(piece):  # the segmenter always gives the text back whole; never trust that blindly
+    if pos != len(piece) or not cuts:  # the segmenter gives the text back whole; never trust that blindly
         cuts = [len(piece)]
     # A closing quote belongs to the sentence it closes.
     for k, cut in enumerate(cuts[:-1]):

@@ -53,6 +53,7 @@ class MarginApp(App):
         resume: bool = True,
         ask_annotator: bool = False,
         watch_store: bool = False,
+        served: bool = False,
     ) -> None:
         super().__init__()
         self.corpus = corpus or Corpus()  # loaded in a worker when not given (see on_mount)
@@ -66,6 +67,8 @@ class MarginApp(App):
         self.resume = resume
         self.ask_annotator = ask_annotator
         self.watch_store = watch_store  # other sessions write to this store: follow their changes
+        # A session of `margin serve`: it writes no file on the server (exports are downloads).
+        self.served = served
         self._seen_version = -1
         self._retry_timer = None
         self._document_screen = None

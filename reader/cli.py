@@ -196,7 +196,7 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store
 
         MarginApp(paths=paths, max_bytes=int(max_size * 1024 * 1024), store=store, annotator=conf.annotator,
                   config=conf.config, tagset=conf.tagset, ask_annotator=ask_annotator,
-                  watch_store=store_socket is not None).run()
+                  watch_store=store_socket is not None, served=store_socket is not None).run()
     finally:
         store.close()
 
@@ -208,11 +208,13 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token", envvar="MARGIN_TOKEN", help="Secret every browser must give (?token=…); default: $MARGIN_TOKEN.")
 @click.option("--public-url", help="The address browsers use, behind a reverse proxy (e.g. https://margin.example.org).")
+@click.option("--max-sessions", default=32, show_default=True, type=click.IntRange(1, 1000),
+              help="Reader sessions (browser tabs) at once; the next gets a page saying the server is busy.")
 @_max_size_option
 @global_options
 @click.pass_context
 def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int, token: str | None,
-              public_url: str | None, max_size: float) -> None:
+              public_url: str | None, max_sessions: int, max_size: float) -> None:
     """Serve the reader to browsers: each tab gets its own session, all share one database.
 
     Open http://HOST:PORT/?annotator=NAME (and &token=… when --token is set).
@@ -231,7 +233,7 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
     if ctx.meta.get("margin.config"):
         extra += ["--config", str(ctx.meta["margin.config"])]
     serve(paths=tuple(p.resolve() for p in paths), db=conf.db.resolve(), host=host, port=port, token=token,
-          extra=extra, public_url=public_url.rstrip("/") if public_url else None)
+          extra=extra, public_url=public_url.rstrip("/") if public_url else None, max_sessions=max_sessions)
 
 
 # -- documents ----------------------------------------------------------------------------

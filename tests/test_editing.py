@@ -274,3 +274,10 @@ def test_store_protocol_is_checked_by_mypy() -> None:
     proc = subprocess.run([str(mypy), "annotations/", "--ignore-missing-imports", "--no-incremental"],
                           capture_output=True, text=True, cwd=root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("paragraph", ["", " ", "\u2063", '"', "”", ". . .", "(.)", "。", "\n\n"])
+def test_odd_paragraphs_do_not_break_the_segmenter(paragraph: str) -> None:
+    for offset in range(len(paragraph) + 1):
+        span = sentence_at(paragraph, offset)
+        assert span is None or 0 <= span[0] < span[1] <= len(paragraph)

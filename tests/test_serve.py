@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS
 
-from annotations.errors import ReadOnlyError
+from annotations.errors import NotFound, ReadOnlyError
 from annotations.model import Selector
 from annotations.remote import RemoteStore, StoreServer
 from annotations.store import AnnotationStore
@@ -63,7 +63,7 @@ def test_remote_store_does_what_the_store_does(store_server) -> None:
         assert alice.counts_by_tag() == {"source": 1}
         alice.set_status("d" * 64, "done", "alice")
         assert bob.document("d" * 64).statuses == {"alice": "done"}
-        with pytest.raises(KeyError, match="no annotation"):
+        with pytest.raises(NotFound, match="no annotation"):
             bob.retag("nope", "claim")
         assert alice.delete(ann.id).id == ann.id and len(bob) == 0
         assert not bob.read_only and bob.path == store.path
@@ -112,13 +112,14 @@ class Served:
         return f"http://127.0.0.1:{self.port}/{query}"
 
     def stop(self) -> str:
+        """Stop the server; what it printed (the log and the messages)."""
         self.proc.terminate()
         try:
-            _, err = self.proc.communicate(timeout=15)
+            out, err = self.proc.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            _, err = self.proc.communicate()
-        return err.decode()
+            out, err = self.proc.communicate()
+        return err.decode() + out.decode()
 
 
 def _status(url: str) -> tuple[int, str]:
@@ -136,8 +137,10 @@ def test_token_is_required_and_reveals_nothing(tmp_path: Path) -> None:
             code, body = _status(served.url(query))
             assert code == 403, query
             assert "Maduro" not in body and "textual" not in body.lower()
-        code, body = _status(served.url("?token=correct-horse-battery&annotator=ana"))
-        assert code == 200 and "/ws/ana" in body
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(served.url("?token=correct-horse-battery&annotator=ana"), timeout=10) as response:
+            assert response.status == 200 and "/ws/ana" in response.read().decode()
+            assert "token" not in response.url  # the token left the address: the cookie carries it
     finally:
         served.stop()
 

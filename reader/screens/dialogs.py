@@ -115,10 +115,11 @@ def status_choice(current: str) -> Choice:
 class ExportDialog(_Dialog):
     """Format, tags and destination; the screen writes the file and says where."""
 
-    def __init__(self, tagset: Tagset, default_dir: Path) -> None:
+    def __init__(self, tagset: Tagset, default_dir: Path, *, download: bool = False) -> None:
         super().__init__()
         self.tagset = tagset
         self.default_dir = default_dir
+        self.download = download  # served in a browser: a file name for the download, no path on the server
 
     def compose(self) -> ComposeResult:
         names = list(formats.FORMATS)
@@ -128,8 +129,12 @@ class ExportDialog(_Dialog):
             yield Select([(f"{n} — {formats.FORMATS[n].DESCRIPTION}", n) for n in names], value="json", allow_blank=False, id="format")
             yield Label("Tags (comma-separated, empty for all)")
             yield Input(placeholder=", ".join(self.tagset.names), id="tags")
-            yield Label("Write to")
-            yield Input(str(self.default_dir / "margin-export.json"), id="path")
+            if self.download:
+                yield Label("Download as (a file for your browser; nothing is written on the server)")
+                yield Input("margin-export.json", id="path")
+            else:
+                yield Label("Write to")
+                yield Input(str(self.default_dir / "margin-export.json"), id="path")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Cancel", id="cancel")

@@ -9,6 +9,7 @@ what happened.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -28,7 +29,7 @@ from annotations.editing import Edit, EditingSession, short
 from annotations.errors import MarginError
 from annotations.model import Annotation, Tagset
 from annotations.textsearch import find_all, fold, smart_case
-from annotations.transfer import Selection, export_to
+from annotations.transfer import Selection, export, export_to
 from reader.corpus import SourceDocument
 from reader.layout import display_text
 from reader.screens.dialogs import Choice, ExportDialog, TagPicker, TextPrompt, status_choice
@@ -545,14 +546,21 @@ class DocumentScreen(Screen):
                 self.say(f"exporting {choice['format']} to {choice['path']}…")
                 self.run_worker(lambda: self._export(choice), thread=True, exclusive=True, group="export")
 
-        self.app.push_screen(ExportDialog(self.app.tagset, Path.cwd()), chosen)
+        self.app.push_screen(ExportDialog(self.app.tagset, Path.cwd(), download=self.app.served), chosen)
 
     def _export(self, choice: dict) -> None:
         name = choice["format"]
         texts = {d.id: d.text for d in self.app.corpus.documents} if formats.needs_text(name) else {}
+        selection = Selection(tags=tuple(choice["tags"]))
         try:
-            done = export_to(self.store, name, Selection(tags=tuple(choice["tags"])),
-                             Path(choice["path"]).expanduser(), texts)
+            if self.app.served:
+                # Served: the file goes to the browser, never to a path on the server.
+                filename = Path(choice["path"]).name or f"margin-export{formats.get(name).EXTENSION}"
+                content = export(self.store, name, selection, texts)
+                self.app.call_from_thread(self.app.deliver_binary, io.BytesIO(content), save_filename=filename)
+                done = f"sent {filename} to your browser as a download"
+            else:
+                done = export_to(self.store, name, selection, Path(choice["path"]).expanduser(), texts)
         except MarginError as err:
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=8)
             self.app.call_from_thread(self.say, "export failed (nothing was written)")
