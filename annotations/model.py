@@ -21,6 +21,22 @@ STATUSES: tuple[str, ...] = ("new", "in progress", "done", "skipped")
 GOLD = "gold"  # the annotator name of the reviewed set
 
 
+#: Longest tag and annotator names accepted from outside (imports, merges, the command line).
+NAME_LIMIT = 100
+
+
+def name_problem(kind: str, value: str) -> str | None:
+    """Why ``value`` cannot be a tag or annotator name (None if it can): names are shown in
+    terminals and tables, so they are printable, one line, and not too long."""
+    if kind == "tag" and not value.strip():
+        return "a tag name must not be empty"
+    if not value.isprintable():
+        return f"{kind} name {value.encode('unicode_escape').decode('ascii')[:60]!r} holds control characters"
+    if len(value) > NAME_LIMIT:
+        return f"{kind} name longer than {NAME_LIMIT} characters"
+    return None
+
+
 def utc_now() -> str:
     """The current time as UTC ISO-8601 with a ``Z``, to the millisecond."""
     now = datetime.now(UTC)

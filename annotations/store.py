@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import DatabaseError, NotFound, SaveDeferred
-from .model import STATUSES, Annotation, Document, Selector, utc_now
+from .model import STATUSES, Annotation, Document, Selector, name_problem, utc_now
 from .storage import Change, JournaledStorage
 
 ANNOTATIONS = "annotations"
@@ -449,6 +449,10 @@ class AnnotationStore:
         report = MergeReport()
         changes: list[Change] = []
         incoming = [(a, True) for a in other._annotations.values()] + [(a, False) for a in other._trash.values()]
+        for ann, _ in incoming:
+            problem = name_problem("tag", ann.tag) or name_problem("annotator", ann.annotator)
+            if problem:
+                raise DatabaseError(f"{other.path}: annotation {ann.id}: {problem}; nothing was merged")
         put_live: list[Annotation] = []
         put_dead: list[Annotation] = []
         for ann, alive in incoming:

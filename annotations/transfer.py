@@ -9,7 +9,7 @@ from . import formats
 from .anchoring import SpanMap, anchor, context_score
 from .errors import ImportFormatError
 from .formats import ExportBundle, ExportError, ImportBundle
-from .model import Annotation, Document, Selector, utc_now
+from .model import Annotation, Document, Selector, name_problem, utc_now
 from .storage import write_atomic
 from .store import AnnotationStore, ImportResult
 
@@ -169,6 +169,14 @@ def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[Document
     return passages, documents + list(new_docs.values()), matched, unmatched
 
 
+def check_names(passages: list[Annotation]) -> None:
+    """Tags and annotators from a file must be names a terminal can show (else the file is refused)."""
+    for number, ann in enumerate(passages, start=1):
+        problem = name_problem("tag", ann.tag) or name_problem("annotator", ann.annotator)
+        if problem:
+            raise ImportFormatError(f"passage {number}: {problem}")
+
+
 def import_bytes(
     store: AnnotationStore, content: bytes, format_name: str | None = None, corpus: list[DocumentText] | None = None
 ) -> ImportReport:
@@ -180,6 +188,7 @@ def import_bytes(
     if not hasattr(module, "import_"):
         raise ImportFormatError(f"format {name!r} can be exported but not imported")
     parsed = module.import_(content)
+    check_names(parsed.passages)
     passages, documents, matched, unmatched = _resolve(parsed, store, corpus or [])
     return ImportReport(name, store.merge(passages, documents), matched, unmatched)
 

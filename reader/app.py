@@ -23,6 +23,7 @@ from .commands import ScreenActions, active_keys
 from .config import Config
 from .corpus import DEFAULT_MAX_BYTES, Corpus, SourceDocument, cleaner_version, known_titles, load_corpus
 from .screens.library import CorpusProgress, LibraryScreen
+from .terminal import sanitise
 
 # Opening a document larger than this (characters) that still needs cleaning says so.
 LARGE_DOCUMENT = 1_000_000
@@ -78,7 +79,13 @@ class MarginApp(App):
             self.read_only_message = f"{store.path} is {store.held_by or 'open elsewhere'}"
         self.editing = EditingSession(store, annotator, edit_others=self.config.edit_others, snap=self.config.snap,
                                       read_only_reason=self.read_only_message)
-        self.sub_title = f"{annotator} · {store.path}"
+        self.sub_title = sanitise(f"{annotator} · {store.path}")
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification passes the terminal sanitiser and shows its text literally (no markup):
+        messages name tags, annotators and files that came from elsewhere."""
+        super().notify(sanitise(message), title=sanitise(title), severity=severity, timeout=timeout, markup=False)
 
     def saving_failed(self) -> None:
         """The disk refused a write: say so, keep the changes, and retry until it takes them."""
@@ -190,7 +197,7 @@ class MarginApp(App):
                 return
             self.annotator = name[:64]
             self.editing.annotator = self.annotator
-            self.sub_title = f"{self.annotator} · {self.store.path}"
+            self.sub_title = sanitise(f"{self.annotator} · {self.store.path}")
 
         self.push_screen(TextPrompt("Your name (stored with each passage you tag)", placeholder="e.g. ana"), named)
 

@@ -20,11 +20,12 @@ import click
 
 from annotations import __version__, formats
 from annotations.errors import MarginError
-from annotations.model import GOLD, STATUSES, Document, Tagset
+from annotations.model import GOLD, STATUSES, Document, Tagset, name_problem
 from annotations.store import AnnotationStore
 from annotations.transfer import Selection, export, export_to, import_bytes
 
 from .config import Config, default_db_path, load_config, login_name
+from .terminal import one_line, sanitise
 
 DEFAULT_MAX_MB = 50.0
 VALUE_OPTIONS = ("--db", "--annotator", "--tags", "--config")
@@ -36,7 +37,12 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"margin: {self.format_message()}", err=True)
+        click.echo(f"margin: {one_line(self.format_message())}", err=True)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print a line that may hold names from files or databases: through the terminal sanitiser."""
+    click.echo(sanitise(message), err=err)
 
 
 def fail(message: str) -> NoReturn:
@@ -87,14 +93,21 @@ def settings(ctx: click.Context) -> Settings:
     meta = ctx.meta
     config = load_config(meta.get("margin.config"))
     for warning in config.warnings:
-        click.echo(f"margin: {warning}", err=True)
+        say(f"margin: {warning}", err=True)
     db = meta.get("margin.db") or os.environ.get("MARGIN_DB") or default_db_path()
     annotator = meta.get("margin.annotator") or config.annotator or login_name()
+    problem = name_problem("annotator", annotator)
+    if problem:
+        fail(f"--annotator: {problem}")
     tagset = config.tagset
     if meta.get("margin.tags"):
         tagset = tagset.with_names(meta["margin.tags"].split(","))
         if not len(tagset):
             fail("--tags names no tag")
+    for tag in tagset:
+        problem = name_problem("tag", tag.name)
+        if problem:
+            fail(f"tags: {problem}")
     return Settings(Path(db).expanduser(), annotator, tagset, config)
 
 
@@ -111,7 +124,7 @@ def open_store(ctx: click.Context, *, write: bool) -> AnnotationStore:
         fail(f"no database at {path} yet: tag something first, or pass --db")
     store = AnnotationStore(path, read_only=not write)
     for repair in store.repairs:
-        click.echo(f"margin: {path}: {repair}", err=True)
+        say(f"margin: {path}: {repair}", err=True)
     if write and store.read_only:
         store.close()
         hint = "; close that margin first" if (store.held_by or "").startswith("in use") else ""
@@ -223,7 +236,7 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
 
     conf = settings(ctx)
     if not is_loopback(host):
-        click.echo(f"margin: warning: listening on {host}: anyone who can reach it can read and annotate; there is no "
+        say(f"margin: warning: listening on {host}: anyone who can reach it can read and annotate; there is no "
                    "authentication beyond --token, and no TLS (use a reverse proxy)", err=True)
     if token is not None and len(token) < 8:
         fail("--token must be at least 8 characters")
@@ -256,7 +269,7 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
         known = known_titles(store) if store is not None else {}
         corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known)
         for skipped in corpus.skipped:
-            click.echo(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
+            say(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
         print_documents(corpus, store, conf.tagset, as_json=as_json)
     finally:
         if store is not None:
@@ -356,7 +369,7 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
     module = formats.get(format_name)
     selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents)
     if out != "-":
-        click.echo(export_to(store, format_name, selection, Path(out), texts, corpus), err=True)
+        say(export_to(store, format_name, selection, Path(out), texts, corpus), err=True)
         return
     if getattr(module, "WRITES_FOLDER", False):
         fail(f"{format_name} writes a folder of .txt/.ann files or a .zip: give --out FOLDER or --out FILE.zip")
@@ -401,14 +414,14 @@ def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_pa
         fail(f"{file}: {err}; nothing was imported")
     require_saved(store)
     result = report.result
-    click.echo(
+    say(
         f"imported {result.added} new passages from {file} ({report.format}); "
         f"{result.updated} updated, {result.unchanged} already here"
     )
     if report.matched_by_text:
-        click.echo(f"{report.matched_by_text} passages were matched to documents of the corpus by their text")
+        say(f"{report.matched_by_text} passages were matched to documents of the corpus by their text")
     if report.unmatched:
-        click.echo(f"{report.unmatched} passages belong to documents that are not in the corpus (kept as they are)")
+        say(f"{report.unmatched} passages belong to documents that are not in the corpus (kept as they are)")
 
 
 @cli.command("stats")
@@ -437,7 +450,7 @@ def status_cmd(ctx: click.Context, doc: str, status: str) -> None:
         fail(f"{'no' if not found else 'more than one'} document matches {doc!r}")
     store.set_status(found[0].id, status, settings(ctx).annotator)
     require_saved(store)
-    click.echo(f"{found[0].path or found[0].id}: {status}")
+    say(f"{found[0].path or found[0].id}: {status}")
 
 
 @cli.command("merge")
@@ -468,16 +481,16 @@ def merge_cmd(sources: tuple[Path, ...], into: Path) -> None:
             for key in totals:
                 totals[key] += getattr(report, key)
             conflicts += report.conflicts
-            click.echo(f"{source}: {report.added} added, {report.updated} updated, {report.deleted} deleted, "
+            say(f"{source}: {report.added} added, {report.updated} updated, {report.deleted} deleted, "
                        f"{report.unchanged} already there, {len(report.conflicts)} conflicts")
-        click.echo(f"merged {len(sources)} databases into {into}: {totals['added']} added, {totals['updated']} updated, "
+        say(f"merged {len(sources)} databases into {into}: {totals['added']} added, {totals['updated']} updated, "
                    f"{totals['deleted']} deleted, {totals['documents']} new documents, {len(conflicts)} conflicts")
         for ann_id in conflicts[:20]:
             ann = target.get(ann_id)
             kept = f"{ann.tag} by {ann.annotator or '?'}, modified {ann.modified}" if ann else "deleted"
-            click.echo(f"  conflict {ann_id}: kept the newest ({kept})")
+            say(f"  conflict {ann_id}: kept the newest ({kept})")
         if len(conflicts) > 20:
-            click.echo(f"  … and {len(conflicts) - 20} more")
+            say(f"  … and {len(conflicts) - 20} more")
     finally:
         target.close()
 
@@ -536,5 +549,5 @@ def main() -> None:
     except Exception as err:
         if os.environ.get("MARGIN_DEBUG"):
             raise
-        click.echo(f"margin: unexpected error: {type(err).__name__}: {err} (MARGIN_DEBUG=1 shows where)", err=True)
+        say(f"margin: unexpected error: {type(err).__name__}: {err} (MARGIN_DEBUG=1 shows where)", err=True)
         sys.exit(1)

@@ -18,29 +18,17 @@ from dataclasses import dataclass
 
 from annotations import sentences, spans
 
+from .terminal import sanitise
+
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def display_text(text: str) -> str:
     """``text`` with one printable character for each character, so offsets and columns agree.
 
-    Control characters (escape sequences, bells), bidi overrides and
-    zero-width characters become visible placeholders; they are never sent
-    to the terminal. Tabs become spaces.
+    Control characters (escape sequences, bells), bidi overrides and zero-width characters
+    become visible placeholders (``reader.terminal.sanitise``); they are never sent to the
+    terminal. Tabs become spaces.
     """
-
-    def visible(m: re.Match[str]) -> str:
-        ch = m.group()
-        if ch == "\x1b":
-            return "␛"
-        if ch == "\t":
-            return " "
-        if "\u200b" <= ch <= "\u200f" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
-            return "·"
-        return "\N{REPLACEMENT CHARACTER}"
-
-    return _CONTROL.sub(visible, text.replace("\t", " "))
+    return sanitise(text.replace("\t", " "))
 
 
 # Characters that do not take exactly one cell: combining marks, zero-width and bidi controls,

@@ -7,7 +7,6 @@ page is shown literally.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from typing import Any
@@ -23,14 +22,18 @@ from annotations.store import AnnotationStore
 
 from .cleaning import Cleaned
 from .corpus import Corpus
-
-# C0 controls except tab and newline, DEL, and C1 controls: a terminal acts on these.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from .terminal import sanitise as safe_text
 
 
-def safe_text(text: str) -> str:
-    """``text`` with terminal control characters made visible (``\\x1b`` → ``␛``, others → ``�``)."""
-    return _CONTROL.sub(lambda m: "␛" if m.group() == "\x1b" else "\N{REPLACEMENT CHARACTER}", text)
+def _style(colour: str) -> str:
+    """A tag's colour as a Rich style, or none if the config's colour is not one."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(colour)
+    except ColorParseError:
+        return ""
+    return colour
 
 
 def _console() -> Console:
@@ -65,7 +68,7 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
     table.add_column("words", justify="right")
     tags = sorted({t for r in rows for t in r["annotations"]}, key=lambda t: (t not in tagset, tagset.names.index(t) if t in tagset else 0, t))
     for tag in tags:
-        table.add_column(tag, justify="right", style=tagset.colour(tag))
+        table.add_column(Text(safe_text(tag)), justify="right", style=_style(tagset.colour(tag)))
     table.add_column("status")
     for r in rows:
         table.add_row(
@@ -73,7 +76,7 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
             Text(safe_text(r["path"])),
             f"{r['words']:,}",
             *[str(r["annotations"].get(t, 0) or "") for t in tags],
-            r["status"],
+            Text(safe_text(r["status"])),
         )
     _console().print(table)
 
@@ -106,7 +109,7 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
         )
         return
     console = _console()
-    console.print(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans) — {store.path}")
+    console.print(Text(safe_text(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans) — {store.path}")))
     tags = [t for t, _ in by_tag.most_common()]
     table = Table(title="by tag", title_justify="left")
     table.add_column("tag")
