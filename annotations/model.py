@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 CONTEXT_CHARS = 32
@@ -35,6 +36,15 @@ def name_problem(kind: str, value: str) -> str | None:
     if len(value) > NAME_LIMIT:
         return f"{kind} name longer than {NAME_LIMIT} characters"
     return None
+
+
+def safe_document_path(path: str) -> str:
+    """A document path as exports may carry it: relative, inside the corpus (else just the file name)."""
+    candidate = PurePosixPath(path.replace("\\", "/"))
+    if candidate.is_absolute() or ".." in candidate.parts or (len(path) > 1 and path[1] == ":"):
+        return candidate.name if candidate.name not in ("..", ".") else ""
+    return path
+
 
 
 def utc_now() -> str:

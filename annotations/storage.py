@@ -107,6 +107,20 @@ def write_atomic(path: Path, content: bytes) -> None:
     fsync_folder(path.parent)
 
 
+def glob_escape(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _describe_oserror(err: OSError) -> str:
     return err.strerror or str(err)
 
@@ -157,6 +171,8 @@ class JournaledStorage(Storage):
             raise DatabaseError(f"{self.path} is a folder, not a database file; pass a file path such as {self.path / 'annotations.json'}")
         if not self.read_only:
             self._take_lock()
+            if not self.read_only:
+                self._remove_stale_temporaries()
         try:
             self._tables = self._load()
         except BaseException:
@@ -328,6 +344,20 @@ class JournaledStorage(Storage):
         with contextlib.suppress(OSError):
             self.owner_path.write_text(me + "\n", encoding="utf-8")
 
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files that a killed margin left half-written (``.<db>.<pid>.<thread>.tmp``).
+
+        Called with the lock held, so no other margin is writing this database; a file whose
+        process is still alive is left alone all the same.
+        """
+        for name in (self.path.name, self.journal_path.name):
+            for tmp in self.path.parent.glob(f".{glob_escape(name)}.*.tmp"):
+                pid_text = tmp.name[len(f".{name}.") :].split(".", 1)[0]
+                if not pid_text.isdigit() or (int(pid_text) != os.getpid() and _alive(int(pid_text))):
+                    continue
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
     def _release_lock(self) -> None:
         if self._lock is not None:
             self.owner_path.unlink(missing_ok=True)
@@ -352,8 +382,14 @@ class JournaledStorage(Storage):
 
     @staticmethod
     def _apply(tables: Tables, change: Change) -> None:
+        if not isinstance(change, list) or len(change) < 3:
+            raise ValueError("a change must be a list [operation, table, key, …]")
         op, table, key = change[0], change[1], change[2]
+        if not isinstance(table, str) or not isinstance(key, str):
+            raise ValueError("a change's table and key must be strings")
         if op == "put":
+            if len(change) != 4 or not isinstance(change[3], dict):
+                raise ValueError("a put must carry one record object")
             tables.setdefault(table, {})[key] = change[3]
         elif op == "del":
             tables.get(table, {}).pop(key, None)
@@ -385,6 +421,59 @@ class JournaledStorage(Storage):
         self._dirty = replayed or not self.path.exists()
         return tables
 
+    @staticmethod
+    def repair(path: Path) -> tuple[int, int]:
+        """``salvage`` under the database's lock; a database in use by another margin is refused."""
+        lock = FileLock(path.with_name(path.name + ".lock"), timeout=0, thread_local=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise DatabaseError(f"{path} is in use by another margin; close it first (nothing was changed)") from None
+        try:
+            return JournaledStorage.salvage(path)
+        finally:
+            lock.release()
+
+    @staticmethod
+    def salvage(path: Path) -> tuple[int, int]:
+        """Set aside the damaged lines of ``path``'s journal (into ``<journal>.damaged``), keep the rest.
+
+        Returns (good lines kept, damaged lines set aside). The journal is rewritten atomically
+        with the good lines in their order; a torn last line (never acknowledged) is dropped.
+        Call it without the database open (``margin repair`` holds the lock while it runs).
+        """
+        journal = path.with_name(path.name + ".journal")
+        try:
+            content = journal.read_bytes()
+        except FileNotFoundError:
+            return 0, 0
+        lines = content.split(b"\n")
+        good: list[bytes] = []
+        bad: list[bytes] = []
+        for line in lines[:-1]:
+            try:
+                changes = orjson.loads(line)
+                if not isinstance(changes, list):
+                    raise ValueError("not a list of changes")
+                scratch: Tables = {}
+                for change in changes:
+                    JournaledStorage._apply(scratch, change)
+                orjson.dumps(scratch)
+            except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, AttributeError):
+                bad.append(line)
+                continue
+            good.append(line)
+        if lines[-1]:
+            bad.append(lines[-1])
+        if bad:
+            damaged = journal.with_name(journal.name + ".damaged")
+            with open(damaged, "ab") as fh:
+                fh.write(b"".join(line + b"\n" for line in bad))
+                fh.flush()
+                os.fsync(fh.fileno())
+            write_atomic(journal, b"".join(line + b"\n" for line in good))
+        return len(good), len(bad)
+
     def settle(self) -> None:
         """Write the opened state (replayed journal, migration, new file) as one clean snapshot."""
         if self._dirty and not self.read_only:
@@ -395,6 +484,12 @@ class JournaledStorage(Storage):
         try:
             content = self.path.read_bytes()
         except FileNotFoundError:
+            if self.journal_path.exists() and self.journal_path.stat().st_size:
+                raise DatabaseError(
+                    f"{self.path} is missing but its journal {self.journal_path.name} is there: the journal holds only "
+                    "the latest changes, not the database. Restore the database file (or a backup), or move the "
+                    "journal away to start afresh; nothing was changed"
+                ) from None
             return empty_tables()
         except OSError as err:
             raise DatabaseError(f"cannot read {self.path}: {_describe_oserror(err)}") from err
@@ -424,8 +519,13 @@ class JournaledStorage(Storage):
                 for change in changes:
                     self._apply(tables, change)
             except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, AttributeError) as err:
+                kept = ""
                 if not self.read_only:
                     shutil.copy2(self.journal_path, self.journal_path.with_name(self.journal_path.name + ".bad"))
-                raise DatabaseError(f"{self.journal_path} line {number} is damaged ({err}); a copy is kept as .bad") from err
+                    kept = "; a copy is kept as .bad"
+                raise DatabaseError(
+                    f"{self.journal_path} line {number} is damaged ({err}){kept}; `margin repair` keeps every good "
+                    "line and sets the damaged ones aside"
+                ) from err
             replayed = True
         return replayed or bool(lines[-1])

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import DatabaseError, NotFound, SaveDeferred
-from .model import STATUSES, Annotation, Document, Selector, name_problem, utc_now
+from .model import STATUSES, Annotation, Document, Selector, name_problem, safe_document_path, utc_now
 from .storage import Change, JournaledStorage
 
 ANNOTATIONS = "annotations"
@@ -490,13 +490,15 @@ class AnnotationStore:
         new_docs = []
         for doc in other._documents.values():
             my_doc = self._documents.get(doc.id)
+            # Where a file lies on another machine means nothing here: it is never followed.
+            doc = replace(doc, source="", path=safe_document_path(doc.path))
             if my_doc is None:
                 merged = doc
                 report.documents += 1
             else:
                 newest = doc if doc.last_opened > my_doc.last_opened else my_doc
-                merged = replace(newest, statuses={**doc.statuses, **my_doc.statuses},
-                                 source=my_doc.source or doc.source)
+                merged = replace(newest, statuses={**doc.statuses, **my_doc.statuses}, source=my_doc.source,
+                                 path=my_doc.path or doc.path)
                 if merged == my_doc:
                     continue
             new_docs.append(merged)

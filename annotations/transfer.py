@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from . import formats
 from .anchoring import SpanMap, anchor, context_score
 from .errors import ImportFormatError
 from .formats import ExportBundle, ExportError, ImportBundle
-from .model import Annotation, Document, Selector, name_problem, utc_now
+from .model import Annotation, Document, Selector, name_problem, safe_document_path, utc_now
 from .storage import write_atomic
 from .store import AnnotationStore, ImportResult
+
+#: How far ahead of this machine's clock an imported time may be (another machine's clock drifts).
+CLOCK_SKEW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -59,13 +64,31 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
             if doc.id not in seen and (texts is None or doc.id in texts):
                 seen.add(doc.id)
                 documents.append(doc)
+    # Exports carry a document's path inside the corpus only, never where it lies on this machine.
+    documents = [replace(d, path=safe_document_path(d.path), source="") for d in documents]
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
                         records=store.records(passages))
 
 
 def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None,
            corpus: list[Document] | None = None) -> bytes:
-    return formats.get(format_name).export(bundle(store, selection, texts, corpus))
+    return render(store, format_name, selection, texts, corpus)[0]
+
+
+def render(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None,
+           corpus: list[Document] | None = None) -> tuple[bytes, str]:
+    """An export's content, and a note for the user on what it left out ("" if nothing)."""
+    picked = bundle(store, selection, texts, corpus)
+    content = formats.get(format_name).export(picked)
+    return content, left_out_note(picked)
+
+
+def left_out_note(picked: ExportBundle) -> str:
+    count = len(picked.left_out)
+    if not count:
+        return ""
+    return (f"left out {count} passage{'s' if count != 1 else ''} that no longer stand in the text "
+            "(orphans; margin's own json/jsonl keep them with \"orphan\": true)")
 
 
 def export_to(store: AnnotationStore, format_name: str, selection: Selection, destination: Path,
@@ -76,19 +99,45 @@ def export_to(store: AnnotationStore, format_name: str, selection: Selection, de
     replaced whole or not at all, and a problem is an ``ExportError`` that says where.
     """
     module = formats.get(format_name)
+    _refuse_database_files(store, destination)
     if getattr(module, "WRITES_FOLDER", False) and destination.suffix != ".zip":
-        count = module.write_folder(bundle(store, selection, texts, corpus), destination)
-        return f"wrote {count} files into {destination}"
-    if destination.is_dir():
-        raise ExportError(f"{destination} is a folder; give a file name")
-    if not destination.parent.is_dir():
-        raise ExportError(f"cannot write {destination}: the folder {destination.parent} does not exist")
-    content = export(store, format_name, selection, texts, corpus)
+        picked = bundle(store, selection, texts, corpus)
+        count = module.write_folder(picked, destination)
+        note = left_out_note(picked)
+        return f"wrote {count} files into {destination}" + (f"; {note}" if note else "")
     try:
-        write_atomic(destination, content)
+        mode = destination.stat().st_mode
+    except FileNotFoundError:
+        mode = None
     except OSError as err:
         raise ExportError(f"cannot write {destination}: {err.strerror or err}") from err
-    return f"wrote {destination}"
+    if mode is not None and stat.S_ISDIR(mode):
+        raise ExportError(f"{destination} is a folder; give a file name")
+    if mode is not None and not stat.S_ISREG(mode) and not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        raise ExportError(f"{destination} is not a regular file, a terminal or a pipe; give a file name")
+    if mode is None and not destination.parent.is_dir():
+        raise ExportError(f"cannot write {destination}: the folder {destination.parent} does not exist")
+    content, note = render(store, format_name, selection, texts, corpus)
+    try:
+        if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to, never replaced by a file.
+            with open(destination, "wb") as fh:
+                fh.write(content)
+        else:
+            write_atomic(destination, content)
+    except OSError as err:
+        raise ExportError(f"cannot write {destination}: {err.strerror or err}") from err
+    return f"wrote {destination}" + (f"; {note}" if note else "")
+
+
+def _refuse_database_files(store: AnnotationStore, destination: Path) -> None:
+    """An export never overwrites the database, its journal, lock, owner note or backups."""
+    db = Path(store.path).resolve()
+    target = destination.resolve()
+    if target.parent == db.parent and (target.name == db.name or target.name.startswith(db.name + ".")
+                                       or target.name.startswith(f".{db.name}.")):
+        raise ExportError(f"{destination} is the database or one of its files ({db.name}…); "
+                          "give another file name (nothing was written)")
 
 
 @dataclass(frozen=True)
@@ -117,14 +166,6 @@ def _moved(ann: Annotation, doc: DocumentText, start: int, end: int) -> Annotati
                    raw_start=raw_start, raw_end=raw_end)
 
 
-def safe_document_path(path: str) -> str:
-    """A document path as exports may carry it: relative, inside the corpus (else just the file name)."""
-    candidate = PurePosixPath(path.replace("\\", "/"))
-    if candidate.is_absolute() or ".." in candidate.parts or (len(path) > 1 and path[1] == ":"):
-        return candidate.name if candidate.name not in ("..", ".") else ""
-    return path
-
-
 def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[DocumentText]) -> tuple[list[Annotation], list[Document], int, int]:
     """Point every passage at a document of the corpus where one matches; say how many did and did not."""
     by_id = {d.id: d for d in corpus}
@@ -133,6 +174,7 @@ def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[Document
     passages: list[Annotation] = []
     matched = unmatched = 0
     new_docs: dict[str, Document] = {}
+    titles: dict[str, str] = {}  # per document, once: a text may carry a million passages
     for ann in parsed.passages:
         if ann.document in by_id or store.document(ann.document) is not None:
             passages.append(ann)
@@ -145,8 +187,9 @@ def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[Document
                 matched += 1
                 continue
             # Not in the corpus: keep it under a document of its own, remembered by its first line.
-            title = next((line.strip() for line in full.split("\n") if line.strip()), "")[:200]
-            new_docs.setdefault(ann.document, Document(ann.document, path="", title=title))
+            if ann.document not in titles:
+                titles[ann.document] = _first_line(full)
+                new_docs[ann.document] = Document(ann.document, path="", title=titles[ann.document])
             passages.append(ann)
             unmatched += 1
             continue
@@ -169,12 +212,40 @@ def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: list[Document
     return passages, documents + list(new_docs.values()), matched, unmatched
 
 
-def check_names(passages: list[Annotation]) -> None:
-    """Tags and annotators from a file must be names a terminal can show (else the file is refused)."""
+def check_imported(passages: list[Annotation]) -> None:
+    """What a file says of its passages must be believable, else the file is refused whole:
+    tags and annotators a terminal can show, times that are times and not in the future."""
+    latest = datetime.now(UTC) + CLOCK_SKEW
     for number, ann in enumerate(passages, start=1):
         problem = name_problem("tag", ann.tag) or name_problem("annotator", ann.annotator)
+        for name in ("created", "modified"):
+            stamp = getattr(ann, name)
+            if problem or not stamp:
+                continue
+            try:
+                when = datetime.fromisoformat(stamp)
+            except ValueError:
+                problem = f"{name} {stamp[:40]!r} is not an ISO-8601 time"
+                continue
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            if when > latest:
+                problem = f"{name} {stamp[:40]!r} is in the future (it would win every later merge)"
         if problem:
             raise ImportFormatError(f"passage {number}: {problem}")
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank line of ``text`` (at most 200 characters), without splitting all of it."""
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line:
+            return line[:200]
+        pos = end + 1
+    return ""
 
 
 def import_bytes(
@@ -188,7 +259,7 @@ def import_bytes(
     if not hasattr(module, "import_"):
         raise ImportFormatError(f"format {name!r} can be exported but not imported")
     parsed = module.import_(content)
-    check_names(parsed.passages)
+    check_imported(parsed.passages)
     passages, documents, matched, unmatched = _resolve(parsed, store, corpus or [])
     return ImportReport(name, store.merge(passages, documents), matched, unmatched)
 

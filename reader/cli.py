@@ -22,7 +22,7 @@ from annotations import __version__, formats
 from annotations.errors import MarginError
 from annotations.model import GOLD, STATUSES, Document, Tagset, name_problem
 from annotations.store import AnnotationStore
-from annotations.transfer import Selection, export, export_to, import_bytes
+from annotations.transfer import Selection, export_to, import_bytes, render
 
 from .config import Config, default_db_path, load_config, login_name
 from .terminal import one_line, sanitise
@@ -373,7 +373,9 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
         return
     if getattr(module, "WRITES_FOLDER", False):
         fail(f"{format_name} writes a folder of .txt/.ann files or a .zip: give --out FOLDER or --out FILE.zip")
-    content = export(store, format_name, selection, texts, corpus)
+    content, note = render(store, format_name, selection, texts, corpus)
+    if note:
+        say(f"margin: {note}", err=True)
     if sys.stdout.isatty():  # never hand a terminal the control characters a scraped page may hold
         from .listing import safe_text
 
@@ -451,6 +453,33 @@ def status_cmd(ctx: click.Context, doc: str, status: str) -> None:
     store.set_status(found[0].id, status, settings(ctx).annotator)
     require_saved(store)
     say(f"{found[0].path or found[0].id}: {status}")
+
+
+@cli.command("repair")
+@global_options
+@click.pass_context
+def repair_cmd(ctx: click.Context) -> None:
+    """Mend a database whose journal has damaged lines: keep every good line, set the others aside.
+
+    The damaged lines go to <db>.journal.damaged (nothing is thrown away); the database is then
+    opened and written whole again.
+    """
+    from annotations.storage import JournaledStorage
+
+    path = settings(ctx).db
+    if not path.exists() and not path.with_name(path.name + ".journal").exists():
+        fail(f"no database at {path}")
+    kept, damaged = JournaledStorage.repair(path)
+    with AnnotationStore(path) as store:
+        if store.read_only:
+            fail(f"{path} is {store.held_by}; close that margin first")
+        require_saved(store)
+        count = len(store)
+    if damaged:
+        say(f"{path}: set {damaged} damaged journal line{'s' if damaged != 1 else ''} aside in "
+            f"{path.name}.journal.damaged; kept {kept}; {count} passages now")
+    else:
+        say(f"{path}: nothing to repair ({count} passages)")
 
 
 @cli.command("merge")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -167,11 +168,18 @@ class Corpus:
 
 
 def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument | Skipped:
+    """Read one file; only a regular file, and never more than ``max_bytes`` (a device or a pipe
+    named as a document — ``/dev/zero``, a FIFO — is skipped, not read forever)."""
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB ({size / 1024 / 1024:.1f} MB)")
-        data = file.read_bytes()
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(shown_as, "not a regular file")
+        if info.st_size > max_bytes:
+            return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB ({info.st_size / 1024 / 1024:.1f} MB)")
+        with open(file, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB")
     except OSError as err:
         return Skipped(shown_as, f"unreadable: {err.strerror or err}")
     text, how = decode_bytes(data)

@@ -55,6 +55,7 @@ def _files(bundle: ExportBundle) -> list[tuple[str, str]]:
     files, used = [], set()
     for doc, passages in bundle.by_document():
         text = bundle.text_of(doc, NAME)
+        passages = bundle.placed(text, passages)
         stem = re.sub(r"[^\w.-]+", "_", Path(doc.path).stem if doc.path else doc.id[:16]) or doc.id[:16]
         while stem in used:
             stem += "_" + doc.id[:6]

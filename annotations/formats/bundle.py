@@ -49,6 +49,7 @@ class ExportBundle:
     exported: str
     texts: dict[str, str] = field(default_factory=dict)
     records: list[dict] | None = None  # the passages as stored dicts, when the store has them at hand
+    left_out: list[str] = field(default_factory=list)  # ids of passages a text format could not place
 
     def passage_records(self) -> list[dict]:
         return self.records if self.records is not None else [p.to_dict() for p in self.passages]
@@ -61,6 +62,17 @@ class ExportBundle:
                 f"{format_name} needs the text of {where}, which is not available here; pass the corpus with --corpus"
             )
         return text
+
+    def placed(self, text: str, passages: list[Annotation]) -> list[Annotation]:
+        """The passages that stand where they say in ``text``; the others (orphans, offsets out of
+        range or on other words) are left out of formats that carry the text, and counted."""
+        kept = []
+        for p in passages:
+            if not p.orphan and p.end <= len(text) and text[p.start : p.end] == p.text:
+                kept.append(p)
+            else:
+                self.left_out.append(p.id)
+        return kept
 
     def by_document(self) -> list[tuple[Document, list[Annotation]]]:
         groups: dict[str, list[Annotation]] = {}

@@ -26,6 +26,7 @@ def export(bundle: ExportBundle) -> bytes:
     lines = []
     for n, (doc, passages) in enumerate(bundle.by_document(), start=1):
         text = bundle.text_of(doc, NAME)
+        passages = bundle.placed(text, passages)
         units = Utf16Offsets(text)
         labels = [[units.to_utf16(p.start), units.to_utf16(p.end), p.tag] for p in passages]
         lines.append(orjson.dumps({"id": n, "text": text, "label": labels, "document": doc.id, "path": doc.path}))

@@ -32,6 +32,7 @@ def export(bundle: ExportBundle) -> bytes:
     tasks = []
     for n, (doc, passages) in enumerate(bundle.by_document(), start=1):
         text = bundle.text_of(doc, NAME)
+        passages = bundle.placed(text, passages)
         by_annotator: dict[str, list[dict[str, Any]]] = {}
         for p in passages:
             result: dict[str, Any] = {

@@ -20,6 +20,7 @@ def export(bundle: ExportBundle) -> bytes:
     lines = []
     for doc, passages in bundle.by_document():
         text = bundle.text_of(doc, NAME)
+        passages = bundle.placed(text, passages)
         spans = [{"start": p.start, "end": p.end, "label": p.tag, "text": p.text, "id": p.id} for p in passages]
         lines.append(orjson.dumps({"text": text, "spans": spans, "meta": {"document": doc.id, "path": doc.path},
                                    "answer": "accept"}))
