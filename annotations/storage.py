@@ -382,6 +382,15 @@ class JournaledStorage(Storage):
 
     @staticmethod
     def _apply(tables: Tables, change: Change) -> None:
+        """Apply one change margin made itself (``append``)."""
+        if change[0] == "put":
+            tables.setdefault(change[1], {})[change[2]] = change[3]
+        else:
+            tables.get(change[1], {}).pop(change[2], None)
+
+    @staticmethod
+    def _apply_checked(tables: Tables, change: Change) -> None:
+        """Apply one change read back from the journal, whose every part is checked first."""
         if not isinstance(change, list) or len(change) < 3:
             raise ValueError("a change must be a list [operation, table, key, …]")
         op, table, key = change[0], change[1], change[2]
@@ -457,7 +466,7 @@ class JournaledStorage(Storage):
                     raise ValueError("not a list of changes")
                 scratch: Tables = {}
                 for change in changes:
-                    JournaledStorage._apply(scratch, change)
+                    JournaledStorage._apply_checked(scratch, change)
                 orjson.dumps(scratch)
             except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, AttributeError):
                 bad.append(line)
@@ -516,8 +525,10 @@ class JournaledStorage(Storage):
         for number, line in enumerate(lines[:-1], start=1):
             try:
                 changes = orjson.loads(line)
+                if not isinstance(changes, list):
+                    raise ValueError("a journal line must be a list of changes")
                 for change in changes:
-                    self._apply(tables, change)
+                    self._apply_checked(tables, change)
             except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, AttributeError) as err:
                 kept = ""
                 if not self.read_only:

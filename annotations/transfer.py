@@ -216,21 +216,30 @@ def check_imported(passages: list[Annotation]) -> None:
     """What a file says of its passages must be believable, else the file is refused whole:
     tags and annotators a terminal can show, times that are times and not in the future."""
     latest = datetime.now(UTC) + CLOCK_SKEW
-    for number, ann in enumerate(passages, start=1):
-        problem = name_problem("tag", ann.tag) or name_problem("annotator", ann.annotator)
-        for name in ("created", "modified"):
-            stamp = getattr(ann, name)
-            if problem or not stamp:
-                continue
+    names: dict[tuple[str, str], str | None] = {}
+    stamps: dict[str, str | None] = {}  # most passages of a file share a handful of names and times
+
+    def time_problem(name: str, stamp: str) -> str | None:
+        if stamp not in stamps:
             try:
                 when = datetime.fromisoformat(stamp)
             except ValueError:
-                problem = f"{name} {stamp[:40]!r} is not an ISO-8601 time"
-                continue
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            if when > latest:
-                problem = f"{name} {stamp[:40]!r} is in the future (it would win every later merge)"
+                stamps[stamp] = "is not an ISO-8601 time"
+            else:
+                when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+                stamps[stamp] = "is in the future (it would win every later merge)" if when > latest else None
+        found = stamps[stamp]
+        return f"{name} {stamp[:40]!r} {found}" if found else None
+
+    for number, ann in enumerate(passages, start=1):
+        key = (ann.tag, ann.annotator)
+        if key not in names:
+            names[key] = name_problem("tag", ann.tag) or name_problem("annotator", ann.annotator)
+        problem = names[key]
+        if not problem and ann.created:
+            problem = time_problem("created", ann.created)
+        if not problem and ann.modified:
+            problem = time_problem("modified", ann.modified)
         if problem:
             raise ImportFormatError(f"passage {number}: {problem}")
 
