@@ -68,8 +68,9 @@ class Edit:
 
 
 def short(text: str, n: int = QUOTE_CHARS) -> str:
-    """A passage's text in one line, cut to ``n`` characters."""
-    text = " ".join(text.split())
+    """A passage's text in one line, cut to ``n`` characters (its own characters: a quote shown is
+    the start of the stored text)."""
+    text = text.replace("\n", " ")
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

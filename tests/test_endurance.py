@@ -149,7 +149,7 @@ def test_two_apps_and_an_import_on_one_database(tmp_path: Path) -> None:
         first.start(_command(db, tmp_path))
         first.wait_for(lambda s: "last opened" in s and "Russia Is Unlikely" in s, "the first reader")
         second.start(_command(db, tmp_path))
-        shown = second.wait_for(lambda s: "read-only" in s, "the second reader's read-only banner")
+        shown = second.wait_for(lambda s: "Read-only" in s, "the second reader's read-only banner")
         assert "in use by" in shown
         busy = run_margin("import", exported, "--db", db, env=_env(tmp_path))
         assert busy.returncode == 1 and "in use by" in busy.stderr
@@ -193,7 +193,7 @@ async def test_document_screen_on_a_ten_megabyte_line(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("G", "pageup", "v", "w", "1", "g")
+        await pilot.press("G", "pageup", "v", "e", "1", "g")  # e: to the end of the next word
         await pilot.pause()
         assert len(store) == 1
     store.close()
@@ -229,7 +229,7 @@ async def test_ten_thousand_operations_in_one_session(tmp_path: Path) -> None:
                 await pilot.pause()
             if op % 1000 == 999:
                 figures.append((op + 1, time.perf_counter() - t0, tracemalloc.get_traced_memory()[0] - start_mem,
-                                len(store), len(store.deleted()), len(app.history._done)))
+                                len(store), len(store.deleted()), len(app.editing.history._done)))
                 t0 = time.perf_counter()
         tracemalloc.stop()
     store.close()
