@@ -568,15 +568,26 @@ def agree_cmd(ctx: click.Context, annotators: str | None, tags: tuple[str, ...],
 
 
 def main() -> None:
-    """Entry point: anything unexpected still ends as one line, not a traceback."""
+    """Entry point: every mistake is one line starting ``margin:`` and status 1; anything unexpected
+    still ends as one line, not a traceback."""
     try:
-        cli.main(prog_name="margin")
+        code = cli.main(prog_name="margin", standalone_mode=False)
+    except click.UsageError as err:  # unknown option, bad value, missing argument
+        where = f"margin {err.ctx.command_path.split(' ', 1)[1]} --help" if err.ctx and " " in err.ctx.command_path \
+            else "margin --help"
+        say(f"margin: {one_line(err.format_message())} (see {where})", err=True)
+        sys.exit(1)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        sys.exit(130)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        sys.exit(130)
     except Exception as err:
         if os.environ.get("MARGIN_DEBUG"):
             raise
-        say(f"margin: unexpected error: {type(err).__name__}: {err} (MARGIN_DEBUG=1 shows where)", err=True)
+        say(f"margin: unexpected error: {type(err).__name__}: {one_line(str(err))} (MARGIN_DEBUG=1 shows where)",
+            err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

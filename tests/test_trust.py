@@ -164,3 +164,20 @@ def test_a_journal_without_its_database_is_refused(tmp_path: Path) -> None:
         proc = run_margin(*argv, "--db", db, input=b"")
         assert proc.returncode == 1 and "journal" in proc.stderr and "Traceback" not in proc.stderr, argv
     assert not db.exists()
+
+
+def test_every_command_on_an_unreadable_database_says_so_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "broken.json"
+    db.write_bytes(b"\x00\xff not a database")
+    for argv in (["export"], ["stats"], ["list", str(SEEDS)], ["import", "-"], ["status", "x", "done"],
+                 ["agree"], ["repair"]):
+        proc = run_margin(*argv, "--db", db, input=b"{}")
+        assert proc.returncode == 1, (argv, proc.stderr)
+        assert proc.stderr.startswith("margin: ") and proc.stderr.count("\n") == 1, (argv, proc.stderr)
+        assert "Usage:" not in proc.stderr and "Traceback" not in proc.stderr, argv
+    proc = run_margin("merge", db, "--into", tmp_path / "t.json")
+    assert proc.returncode == 1 and proc.stderr.startswith("margin: ")
+    # A usage mistake follows the same rule: one line, status 1 (not click's "Error:" and 2).
+    proc = run_margin("merge", db, "--db", db)
+    assert proc.returncode == 1 and proc.stderr.startswith("margin: ") and "merge --help" in proc.stderr
+    assert db.read_bytes() == b"\x00\xff not a database"
