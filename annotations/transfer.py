@@ -27,6 +27,7 @@ class Selection:
     document: str | None = None
     annotator: str | None = None
     all_documents: bool = False  # also documents without a passage (for the formats that carry text)
+    excel: bool = False  # csv: a byte-order mark, so Excel reads UTF-8
 
 
 def match_documents(store: AnnotationStore, wanted: str) -> list[Document]:
@@ -67,7 +68,7 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
     # Exports carry a document's path inside the corpus only, never where it lies on this machine.
     documents = [replace(d, path=safe_document_path(d.path), source="") for d in documents]
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
-                        records=store.records(passages))
+                        records=store.records(passages), options={"excel": selection.excel})
 
 
 def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None,

@@ -329,13 +329,14 @@ def _corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--gold", is_flag=True, help="Only the reviewed gold set (annotator 'gold').")
 @click.option("--out", "-o", default="-", show_default=True,
               help="File to write, or - for standard output (brat: a folder, or a .zip file).")
+@click.option("--excel", is_flag=True, help="csv: start with a UTF-8 byte-order mark, so Excel reads it right.")
 @click.option("--all-documents", is_flag=True,
               help="Also documents without a passage (formats that carry the text: sentences, doccano, …).")
 @_corpus_option
 @global_options(skip=("annotator",))
 @click.pass_context
 def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc: str | None,
-               only_annotator: str | None, gold: bool, out: str, all_documents: bool,
+               only_annotator: str | None, gold: bool, out: str, excel: bool, all_documents: bool,
                corpus_paths: tuple[Path, ...]) -> None:
     """Export tagged passages (default: all of them, as margin-export JSON).
 
@@ -367,7 +368,7 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
         texts = {d.id: d.text for d in found}
         corpus = [Document(d.id, path=d.path, title=d.title) for d in found]
     module = formats.get(format_name)
-    selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents)
+    selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents, excel=excel)
     if out != "-":
         say(export_to(store, format_name, selection, Path(out), texts, corpus), err=True)
         return

@@ -140,7 +140,7 @@ def test_brat_ann_lines_parse_back(emoji, tmp_path: Path) -> None:
     store, texts = emoji
     archive = zipfile.ZipFile(io.BytesIO(export(store, "brat", Selection(), texts)))
     names = sorted(archive.namelist())
-    assert names == ["emoji.ann", "emoji.txt"]
+    assert names == ["annotation.conf", "emoji.ann", "emoji.txt"]
     text = archive.read("emoji.txt").decode("utf-8")
     assert text == EMOJI_TEXT
     entities = {}
@@ -272,3 +272,52 @@ def test_every_format_from_the_command_line_on_the_seeds(tmp_path: Path) -> None
         if out.suffix != ".zip":
             assert str(tmp_path) not in out.read_text(encoding="utf-8")
             assert str(SEEDS) not in out.read_text(encoding="utf-8")
+
+
+def test_w3c_collection_and_page_have_stable_iris(emoji) -> None:
+    store, texts = emoji
+    first = json.loads(export(store, "w3c", Selection(), texts))
+    again = json.loads(export(store, "w3c", Selection(), texts))
+    for doc in (first, again):
+        assert doc["id"].startswith("urn:uuid:") and doc["first"]["id"].startswith("urn:uuid:")
+        assert doc["id"] != doc["first"]["id"]
+    assert (first["id"], first["first"]["id"]) == (again["id"], again["first"]["id"])  # same content, same IRIs
+    one = store.annotations()[0]
+    store.set_note(one.id, "changed")
+    changed = json.loads(export(store, "w3c", Selection(), texts))
+    assert changed["id"] != first["id"]
+
+
+def test_csv_cells_never_start_a_formula_and_excel_gets_a_bom(tmp_path: Path) -> None:
+    text = "=HYPERLINK(\"http://evil\") +1 -2 @SUM(A1) plain"
+    with AnnotationStore(tmp_path / "c.json") as store:
+        store.register_document(DOC, path="=cmd.txt", title="@title")
+        for quote in ("=HYPERLINK(\"http://evil\")", "+1", "-2", "@SUM(A1)", "plain"):
+            start = text.index(quote)
+            store.create(document=DOC, tag="claim", selector=Selector.from_span(text, start, start + len(quote)),
+                         note="\tnote")
+        content = export(store, "csv", Selection())
+        with_bom = export(store, "csv", Selection(excel=True))
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert {r["text"] for r in rows} == {"'=HYPERLINK(\"http://evil\")", "'+1", "'-2", "'@SUM(A1)", "plain"}
+    assert rows[0]["document_path"] == "'=cmd.txt" and rows[0]["start"].isdigit()
+    assert with_bom.startswith("\ufeff".encode()) and with_bom[3:] == content
+
+
+def test_brat_folder_has_an_annotation_conf(emoji, tmp_path: Path) -> None:
+    store, texts = emoji
+    with zipfile.ZipFile(io.BytesIO(export(store, "brat", Selection(), texts))) as archive:
+        conf = archive.read("annotation.conf").decode()
+    sections = {}
+    current = None
+    for line in conf.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = line.strip("[]")
+            sections[current] = []
+        elif line.strip() and not line.startswith("#"):
+            sections[current].append(line)
+    assert set(sections) == {"entities", "relations", "events", "attributes"}
+    assert set(sections["entities"]) == {"claim", "source", "prediction"}

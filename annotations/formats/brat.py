@@ -51,8 +51,16 @@ def ann_lines(text: str, passages: list[Annotation]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def annotation_conf(tags: list[str]) -> str:
+    """brat's ``annotation.conf``: every tag as an entity type, so the folder opens with its types set."""
+    lines = ["# margin's tags, as brat entity types", "[entities]", *sorted(dict.fromkeys(map(_clean_type, tags))),
+             "", "[relations]", "# margin's passages may overlap and nest", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, "
+             "<OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]", ""]
+    return "\n".join(lines) + "\n"
+
+
 def _files(bundle: ExportBundle) -> list[tuple[str, str]]:
-    files, used = [], set()
+    files, used = [("annotation.conf", annotation_conf([p.tag for p in bundle.passages]))], {"annotation"}
     for doc, passages in bundle.by_document():
         text = bundle.text_of(doc, NAME)
         passages = bundle.placed(text, passages)

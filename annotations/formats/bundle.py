@@ -58,6 +58,7 @@ class ExportBundle:
     texts: dict[str, str] = field(default_factory=dict)
     records: list[dict] | None = None  # the passages as stored dicts, when the store has them at hand
     left_out: list[str] = field(default_factory=list)  # ids of passages a text format could not place
+    options: dict[str, Any] = field(default_factory=dict)  # format options from the command (csv: excel)
 
     def passage_records(self) -> list[dict]:
         return self.records if self.records is not None else [p.to_dict() for p in self.passages]

@@ -2,6 +2,12 @@
 
 Offsets count code points, as in margin JSON. Columns: every passage field,
 then the document's path and title.
+
+Safe to open in a spreadsheet: a text cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return would be taken for a formula (CSV
+injection), so it is written with a leading ``'`` as OWASP recommends; numbers
+stay numbers. ``margin export --format csv --excel`` adds a UTF-8 byte-order
+mark so that Excel reads emoji and Cyrillic as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +25,20 @@ DESCRIPTION = "one passage a row, header row, RFC 4180"
 COLUMNS = (*ANNOTATION_FIELDS, "document_path", "document_title")
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A value as a spreadsheet may safely show it: text that looks like a formula is quoted with '."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export(bundle: ExportBundle) -> bytes:
+    excel = bool(bundle.options.get("excel"))
     docs = {d.id: d for d in bundle.documents}
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -27,6 +46,6 @@ def export(bundle: ExportBundle) -> bytes:
     for p in bundle.passages:
         record = p.to_dict()
         doc = docs.get(p.document)
-        row = [str(record[f]).lower() if isinstance(record[f], bool) else record[f] for f in ANNOTATION_FIELDS]
-        writer.writerow([*row, doc.path if doc else "", doc.title if doc else ""])
-    return out.getvalue().encode("utf-8")
+        row = [cell(record[f]) for f in ANNOTATION_FIELDS]
+        writer.writerow([*row, cell(doc.path if doc else ""), cell(doc.title if doc else "")])
+    return ("\ufeff" if excel else "").encode("utf-8") + out.getvalue().encode("utf-8")

@@ -15,7 +15,7 @@ import orjson
 
 from ..errors import ImportFormatError
 from ..model import Annotation, Document
-from .bundle import ExportBundle, ImportBundle
+from .bundle import ExportBundle, ImportBundle, stable_id
 
 NAME = "w3c"
 EXTENSION = ".jsonld"
@@ -56,12 +56,17 @@ def annotation_record(p: Annotation, doc: Document | None) -> dict[str, Any]:
 def export(bundle: ExportBundle) -> bytes:
     docs = {d.id: d for d in bundle.documents}
     items = [annotation_record(p, docs.get(p.document)) for p in bundle.passages]
+    # The collection and its page MUST have IRIs (Web Annotation Data Model §5.1, §5.2): urn:uuid ids
+    # derived from the content, so the same passages exported twice get the same ids.
+    content_id = stable_id("w3c-collection", *sorted(f"{p.id}:{p.modified}" for p in bundle.passages))
     collection = {
         "@context": CONTEXT,
+        "id": ID_PREFIX + content_id,
         "type": "AnnotationCollection",
         "label": "margin export",
         "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "first": {"id": ID_PREFIX + stable_id("w3c-page", content_id, 0), "type": "AnnotationPage",
+                  "startIndex": 0, "items": items},
     }
     return orjson.dumps(collection, option=orjson.OPT_INDENT_2) + b"\n"
 
@@ -127,8 +132,6 @@ def passage_from(item: Any, where: str) -> Annotation:
         "modified": item.get("modified", item.get("created", "")) or "",
     }
     if record["id"] is None:
-        from .bundle import stable_id
-
         record["id"] = stable_id(record["document"], start, end, tag, record["annotator"])
     try:
         return Annotation.from_dict(record)
