@@ -330,13 +330,16 @@ def _corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--out", "-o", default="-", show_default=True,
               help="File to write, or - for standard output (brat: a folder, or a .zip file).")
 @click.option("--excel", is_flag=True, help="csv: start with a UTF-8 byte-order mark, so Excel reads it right.")
+@click.option("--ls-email-domain", metavar="DOMAIN", default="",
+              help="labelstudio: write each annotator as completed_by ANNOTATOR@DOMAIN (default: leave it out).")
 @click.option("--all-documents", is_flag=True,
               help="Also documents without a passage (formats that carry the text: sentences, doccano, …).")
 @_corpus_option
 @global_options(skip=("annotator",))
 @click.pass_context
 def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc: str | None,
-               only_annotator: str | None, gold: bool, out: str, excel: bool, all_documents: bool,
+               only_annotator: str | None, gold: bool, out: str, excel: bool, ls_email_domain: str,
+               all_documents: bool,
                corpus_paths: tuple[Path, ...]) -> None:
     """Export tagged passages (default: all of them, as margin-export JSON).
 
@@ -368,7 +371,8 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
         texts = {d.id: d.text for d in found}
         corpus = [Document(d.id, path=d.path, title=d.title) for d in found]
     module = formats.get(format_name)
-    selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents, excel=excel)
+    selection = Selection(tags=tags, document=doc, annotator=only_annotator, all_documents=all_documents, excel=excel,
+                          ls_email_domain=ls_email_domain)
     if out != "-":
         say(export_to(store, format_name, selection, Path(out), texts, corpus), err=True)
         return
@@ -389,13 +393,19 @@ def export_cmd(ctx: click.Context, format_name: str, tags: tuple[str, ...], doc:
 @click.argument("file", type=str)
 @click.option("--format", "-f", "format_name", type=click.Choice(formats.importable()),
               help="Format of FILE (default: detected from its content).")
+@click.option("--strict", is_flag=True, help="Refuse the file if any passage's quote is not in its document's text.")
 @_corpus_option
 @global_options
 @click.pass_context
-def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_paths: tuple[Path, ...]) -> None:
+def import_cmd(ctx: click.Context, file: str, format_name: str | None, strict: bool,
+               corpus_paths: tuple[Path, ...]) -> None:
     """Import passages from FILE (or -): all of them, or none if any is malformed.
 
-    Passages whose document is not known are matched to the corpus by text.
+    Where a document's text is known (the database's files, or --corpus), each
+    passage's quote decides where it is: offsets are only a hint. Passages whose
+    document is not known are matched to the corpus by text. Formats without
+    annotators (doccano) take --annotator. Importing the same file again adds
+    nothing and never undoes newer local work.
     """
     if file == "-":
         content = sys.stdin.buffer.read()
@@ -412,7 +422,8 @@ def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_pa
 
     corpus = document_texts(known_documents(store, corpus_paths))
     try:
-        report = import_bytes(store, content, format_name, corpus)
+        report = import_bytes(store, content, format_name, corpus, annotator=ctx.meta.get("margin.annotator"),
+                              strict=strict)
     except MarginError as err:
         fail(f"{file}: {err}; nothing was imported")
     require_saved(store)
@@ -423,6 +434,11 @@ def import_cmd(ctx: click.Context, file: str, format_name: str | None, corpus_pa
     )
     if report.matched_by_text:
         say(f"{report.matched_by_text} passages were matched to documents of the corpus by their text")
+    if report.moved:
+        say(f"{report.moved} passages were placed where their quote is (their offsets pointed elsewhere)")
+    if report.unplaced:
+        say(f"{report.unplaced} passages have a quote that is not in their document's text: kept as orphans "
+            "(--strict refuses such a file)")
     if report.unmatched:
         say(f"{report.unmatched} passages belong to documents that are not in the corpus (kept as they are)")
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from annotations.importing import DocumentText
     from annotations.store import AnnotationStore
-    from annotations.transfer import DocumentText
 
     from .cleaning import Cleaned
 
@@ -234,9 +234,10 @@ def load_corpus(
 
 def document_texts(corpus: Corpus) -> list[DocumentText]:
     """The corpus as the data core's importer and exporters see it: cleaned text and offset map."""
-    from annotations.transfer import DocumentText
+    from annotations.importing import DocumentText
 
-    return [DocumentText(d.id, d.path, d.title, d.text, d.cleaned.to_raw_span) for d in corpus.documents]
+    return [DocumentText(d.id, d.path, d.title, d.text, d.cleaned.to_raw_span, str(d.file.resolve()))
+            for d in corpus.documents]
 
 
 def known_documents(store: AnnotationStore, paths: tuple[Path, ...] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:

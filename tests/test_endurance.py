@@ -31,7 +31,7 @@ from reader.widgets.document_view import DocumentView
 pytestmark = pytest.mark.slow
 needs_tmux = pytest.mark.skipif(TMUX is None, reason="tmux is not installed, so no real terminal to drive")
 
-APP_TRIALS = 150
+APP_TRIALS = int(os.environ.get("MARGIN_APP_TRIALS", "150"))
 IMPORT_TRIALS = 50  # 200 kill -9 trials in all
 
 

@@ -17,16 +17,15 @@ from ..model import Annotation, Document
 # so importing the same file twice gives the same ids (and adds nothing twice).
 ID_NAMESPACE = uuid.UUID("6f1f7d2e-3c55-4b7e-9a61-0d9c3f8e2b10")
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
+_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 def stable_id(*parts: object) -> str:
     """``uuid5(ID_NAMESPACE, parts joined)`` — the same string, made without a ``UUID`` object
     (an import of a million labels makes a million of them)."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(map(str, parts)).encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    # Version 5 in the 13th hex digit, the RFC 4122 variant in the 17th.
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 def json_lines(content: bytes) -> Iterator[tuple[int, Any]]:
@@ -98,3 +97,9 @@ class ImportBundle:
     documents: list[Document]
     passages: list[Annotation]
     texts: dict[str, str] = field(default_factory=dict)
+    # Ids the importer made up (the format has none): such passages are matched to existing ones by
+    # what they are (document, span, tag, annotator) instead.
+    derived: frozenset[str] = frozenset()
+    # Whether the format's passages carry times of their own (created/modified); without them an
+    # imported passage never counts as newer than the same passage already in the database.
+    timed: bool = True

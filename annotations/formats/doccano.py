@@ -9,6 +9,8 @@ its surrogate pairs), so they are converted on the way out and back in. A
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from ..errors import ImportFormatError
@@ -35,7 +37,31 @@ def export(bundle: ExportBundle) -> bytes:
 
 def sniff(content: bytes) -> bool:
     first = content.lstrip().split(b"\n", 1)[0]
-    return first.startswith(b"{") and b'"text"' in first and (b'"label"' in first or b'"labels"' in first)
+    return first.startswith(b"{") and b'"text"' in first and (
+        b'"label"' in first or b'"labels"' in first or b'"entities"' in first)
+
+
+def _spans(record: dict, number: int) -> list[tuple[Any, Any, Any]]:
+    """(start, end, tag) in UTF-16 units, from either shape doccano writes."""
+    if "entities" in record:
+        entities = record["entities"]
+        if not isinstance(entities, list):
+            raise ImportFormatError(f"line {number}: 'entities' must be a list")
+        spans = []
+        for k, entity in enumerate(entities, start=1):
+            if not isinstance(entity, dict) or not isinstance(entity.get("label"), str):
+                raise ImportFormatError(f"line {number}, entity {k}: expected {{label, start_offset, end_offset}}")
+            spans.append((entity.get("start_offset"), entity.get("end_offset"), entity["label"]))
+        return spans
+    labels = record.get("label", record.get("labels", []))
+    if not isinstance(labels, list):
+        raise ImportFormatError(f"line {number}: 'label' must be a list of [start, end, tag]")
+    spans = []
+    for k, label in enumerate(labels, start=1):
+        if not isinstance(label, list) or len(label) != 3:
+            raise ImportFormatError(f"line {number}, label {k}: expected [start, end, tag] inside the text")
+        spans.append((label[0], label[1], label[2]))
+    return spans
 
 
 def import_(content: bytes) -> ImportBundle:
@@ -46,27 +72,23 @@ def import_(content: bytes) -> ImportBundle:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise ImportFormatError(f"line {number}: needs a 'text' string")
         text = record["text"]
-        labels = record.get("label", record.get("labels", []))
-        if not isinstance(labels, list):
-            raise ImportFormatError(f"line {number}: 'label' must be a list of [start, end, tag]")
         given = record.get("document")
         doc_key = given if isinstance(given, str) and given else stable_id("text", text)
         texts[doc_key] = text
         units = Utf16Offsets(text)
         limit = utf16_len(text)
-        for k, label in enumerate(labels, start=1):
-            if (
-                not isinstance(label, list) or len(label) != 3 or not all(isinstance(v, int) for v in label[:2])
-                or not isinstance(label[2], str) or not 0 <= label[0] < label[1] <= limit
-            ):
+        for k, (first, last, tag) in enumerate(_spans(record, number), start=1):
+            if (type(first) is not int or type(last) is not int or not isinstance(tag, str)
+                    or not 0 <= first < last <= limit):
                 raise ImportFormatError(f"line {number}, label {k}: expected [start, end, tag] inside the text")
-            start, end = units.from_utf16(label[0]), units.from_utf16(label[1])
+            start, end = units.from_utf16(first), units.from_utf16(last)
             selector = Selector.from_span(text, start, end)
             passages.append(
                 Annotation(
-                    id=stable_id(doc_key, start, end, label[2]), document=doc_key, tag=label[2], text=selector.exact,
+                    id=stable_id(doc_key, start, end, tag), document=doc_key, tag=tag, text=selector.exact,
                     start=start, end=end, raw_start=start, raw_end=end, prefix=selector.prefix,
                     suffix=selector.suffix, created=stamp, modified=stamp,
                 )
             )
-    return ImportBundle([], passages, texts)
+    # No ids and no times in doccano's file: matched to passages already here by what they are.
+    return ImportBundle([], passages, texts, derived=frozenset(p.id for p in passages), timed=False)

@@ -8,16 +8,32 @@ The labelling config these tasks fit::
 
 One ``annotation`` per annotator; a passage's note travels as the region's
 ``meta.text``; ids are kept in each result's ``id``.
+
+Annotators: Label Studio's importer takes ``completed_by`` only as the id or
+email of a user of that Label Studio (an unknown email is refused, and ``{}``
+too), so by default margin leaves ``completed_by`` out — the importing user
+becomes the annotator there — and keeps margin's annotator in each region's
+``meta.annotator`` (regions are stored as given, so it survives Label Studio's
+import and export). ``--ls-email-domain example.org`` writes ``completed_by:
+{"email": "ana@example.org"}`` instead, for projects whose users have such
+emails. On import the annotator is, in order: the region's ``meta.annotator``;
+the email of an expanded ``completed_by`` object; ``ls-user-<id>`` for Label
+Studio's default export, where ``completed_by`` is a user id; else
+``--annotator``. ``created_at``/``updated_at`` become ``created``/``modified``,
+so a re-import never counts as newer than local work it did not change. The
+pre-1.0 ``completions`` key is read like ``annotations``; ``value.text``, when
+present, is the quote that decides where the passage is.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from ..errors import ImportFormatError
-from ..model import Annotation, Selector, utc_now
+from ..model import Annotation, Selector
 from .bundle import ExportBundle, ImportBundle, stable_id
 
 NAME = "labelstudio"
@@ -33,7 +49,7 @@ def export(bundle: ExportBundle) -> bytes:
     for n, (doc, passages) in enumerate(bundle.by_document(), start=1):
         text = bundle.text_of(doc, NAME)
         passages = bundle.placed(text, passages)
-        by_annotator: dict[str, list[dict[str, Any]]] = {}
+        by_annotator: dict[str, list[tuple[Annotation, dict[str, Any]]]] = {}
         for p in passages:
             result: dict[str, Any] = {
                 "id": p.id,
@@ -42,14 +58,18 @@ def export(bundle: ExportBundle) -> bytes:
                 "type": "labels",
                 "origin": "manual",
                 "value": {"start": p.start, "end": p.end, "text": p.text, "labels": [p.tag]},
+                "meta": {"annotator": p.annotator, **({"text": [p.note]} if p.note else {})},
             }
-            if p.note:
-                result["meta"] = {"text": [p.note]}
-            by_annotator.setdefault(p.annotator, []).append(result)
-        annotations = [
-            {"result": results, "completed_by": {"email": who} if who else {}, "was_cancelled": False}
-            for who, results in by_annotator.items()
-        ]
+            by_annotator.setdefault(p.annotator, []).append((p, result))
+        domain = bundle.options.get("ls_email_domain")
+        annotations = []
+        for who, pairs in by_annotator.items():
+            annotation: dict[str, Any] = {"result": [r for _, r in pairs], "was_cancelled": False,
+                                          "created_at": min(p.created for p, _ in pairs),
+                                          "updated_at": max(p.modified for p, _ in pairs)}
+            if domain and who:
+                annotation["completed_by"] = {"email": f"{who}@{domain}"}
+            annotations.append(annotation)
         tasks.append({"id": n, "data": {"text": text, "document": doc.id, "path": doc.path, "title": doc.title},
                       "annotations": annotations})
     return orjson.dumps(tasks, option=orjson.OPT_INDENT_2) + b"\n"
@@ -57,7 +77,8 @@ def export(bundle: ExportBundle) -> bytes:
 
 def sniff(content: bytes) -> bool:
     head = content.lstrip()[:4000]
-    return head.startswith(b"[") and b'"data"' in head and (b'"annotations"' in head or b'"predictions"' in head)
+    return head.startswith(b"[") and b'"data"' in head and (
+        b'"annotations"' in head or b'"predictions"' in head or b'"completions"' in head)
 
 
 def import_(content: bytes) -> ImportBundle:
@@ -71,7 +92,8 @@ def import_(content: bytes) -> ImportBundle:
         raise ImportFormatError("expected a list of Label Studio tasks")
     passages: list[Annotation] = []
     texts: dict[str, str] = {}
-    stamp = utc_now()
+    derived: set[str] = set()
+    timed = True
     for t, task in enumerate(tasks, start=1):
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
@@ -79,11 +101,22 @@ def import_(content: bytes) -> ImportBundle:
         text = data["text"]
         doc_key = data["document"] if isinstance(data.get("document"), str) else stable_id("text", text)
         texts[doc_key] = text
-        for a, annotation in enumerate(task.get("annotations", []) or [], start=1):
+        listed = task.get("annotations") or task.get("completions") or []  # "completions" before Label Studio 1.0
+        if not isinstance(listed, list):
+            raise ImportFormatError(f"task {t}: 'annotations' must be a list")
+        for a, annotation in enumerate(listed, start=1):
             if not isinstance(annotation, dict):
                 raise ImportFormatError(f"task {t}, annotation {a}: must be an object")
             who = annotation.get("completed_by")
-            annotator = who.get("email", "") if isinstance(who, dict) else ""
+            if isinstance(who, dict):
+                default_annotator = str(who.get("email") or (f"ls-user-{who['id']}" if "id" in who else ""))
+            elif isinstance(who, int) and not isinstance(who, bool):
+                default_annotator = f"ls-user-{who}"
+            else:
+                default_annotator = ""
+            created = _time(annotation.get("created_at"))
+            modified = _time(annotation.get("updated_at")) or created
+            timed = timed and bool(modified)
             for r, result in enumerate(annotation.get("result", []) or [], start=1):
                 where = f"task {t}, annotation {a}, result {r}"
                 if not isinstance(result, dict) or result.get("type") != "labels":
@@ -97,17 +130,37 @@ def import_(content: bytes) -> ImportBundle:
                 if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
                     raise ImportFormatError(f"{where}: labels must be a list of tag names")
                 meta = result.get("meta")
-                note = "\n".join(meta["text"]) if isinstance(meta, dict) and isinstance(meta.get("text"), list) else ""
+                meta = meta if isinstance(meta, dict) else {}
+                note = "\n".join(map(str, meta["text"])) if isinstance(meta.get("text"), list) else ""
+                annotator = meta["annotator"] if isinstance(meta.get("annotator"), str) else default_annotator
+                # The quote decides: value.text where Label Studio wrote it, the offsets as a hint.
+                quote = value.get("text")
                 selector = Selector.from_span(text, start, end)
+                if isinstance(quote, str) and quote:
+                    selector = Selector(quote, selector.prefix, selector.suffix, start, start + len(quote))
                 for n, tag in enumerate(labels):
                     result_id = result.get("id")
                     ann_id = result_id if isinstance(result_id, str) and len(result_id) == 36 and n == 0 else None
+                    if ann_id is None:
+                        ann_id = stable_id(doc_key, start, end, tag, annotator)
+                        derived.add(ann_id)
                     passages.append(
                         Annotation(
-                            id=ann_id or stable_id(doc_key, start, end, tag, annotator), document=doc_key, tag=tag,
-                            text=selector.exact, start=start, end=end, raw_start=start, raw_end=end,
-                            prefix=selector.prefix, suffix=selector.suffix, note=note, annotator=annotator,
-                            created=stamp, modified=stamp,
+                            id=ann_id, document=doc_key, tag=tag, text=selector.exact, start=selector.start,
+                            end=selector.end, raw_start=start, raw_end=end, prefix=selector.prefix,
+                            suffix=selector.suffix, note=note, annotator=annotator, created=created, modified=modified,
                         )
                     )
-    return ImportBundle([], passages, texts)
+    return ImportBundle([], passages, texts, derived=frozenset(derived), timed=timed)
+
+
+def _time(value: Any) -> str:
+    """Label Studio's ISO-8601 time as margin writes times (UTC, milliseconds, Z); "" if there is none."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # kept as it is: the import's checks name it
+    when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

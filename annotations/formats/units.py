@@ -19,10 +19,14 @@ class Utf16Offsets:
         self._astral_u16 = [i + k for k, i in enumerate(self._astral)]
 
     def to_utf16(self, offset: int) -> int:
+        if not self._astral:
+            return offset
         return offset + bisect.bisect_left(self._astral, offset)
 
     def from_utf16(self, unit: int) -> int:
         """The code point offset of UTF-16 unit ``unit`` (a unit inside a surrogate pair counts as the end of its character)."""
+        if not self._astral:
+            return unit
         k = bisect.bisect_left(self._astral_u16, unit)
         # k astral characters lie wholly before ``unit``; one more if unit falls on its second half.
         if k < len(self._astral_u16) and self._astral_u16[k] + 1 == unit:

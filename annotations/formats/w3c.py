@@ -110,8 +110,9 @@ def passage_from(item: Any, where: str) -> Annotation:
         raise ImportFormatError(f"{where}: needs a TextQuoteSelector with 'exact'")
     start = position.get("start") if position else None
     end = position.get("end") if position else None
-    if not isinstance(start, int) or not isinstance(end, int):
-        start, end = 0, len(quote["exact"])
+    if not isinstance(start, int) or not isinstance(end, int) or start < 0:
+        start = 0  # no position: the quote alone says where the passage is
+    end = start + len(quote["exact"])  # the quote decides the span (positions may count UTF-16 units)
     ann_id = str(item.get("id", ""))
     ann_id = ann_id[len(ID_PREFIX) :] if ann_id.startswith(ID_PREFIX) else ann_id
     creator = item.get("creator")
@@ -145,4 +146,7 @@ def import_(content: bytes) -> ImportBundle:
     except orjson.JSONDecodeError as err:
         raise ImportFormatError(f"not valid JSON: {err}") from err
     items = _items(data)
-    return ImportBundle([], [passage_from(item, f"annotation {n}") for n, item in enumerate(items, start=1)])
+    passages = [passage_from(item, f"annotation {n}") for n, item in enumerate(items, start=1)]
+    derived = frozenset(p.id for item, p in zip(items, passages, strict=True)
+                        if not (isinstance(item, dict) and item.get("id")))
+    return ImportBundle([], passages, derived=derived)
