@@ -81,6 +81,10 @@ def _version_key(ann: Annotation, alive: bool = True) -> tuple:
     return (ann.modified, alive, sorted(ann.to_dict().items(), key=str))
 
 
+def _same_but_time(a: Annotation, b: Annotation) -> bool:
+    return replace(a, created=b.created, modified=b.modified) == b
+
+
 def _newer(a: Annotation, b: Annotation) -> bool:
     return _version_key(a) > _version_key(b)
 
@@ -401,8 +405,8 @@ class AnnotationStore:
         for ann in incoming:
             ann.validate()
             old = staged.get(ann.id) or self._annotations.get(ann.id)
-            if old == ann:
-                unchanged += 1
+            if old is not None and (old == ann or _same_but_time(old, ann)):
+                unchanged += 1  # the same passage again (a re-import): its time alone is no change
                 continue
             if old is not None and not _newer(ann, old):
                 unchanged += 1
