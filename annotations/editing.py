@@ -198,6 +198,15 @@ class EditingSession:
             moved = self.store.retag(ann.id, new_tag)
         return self._done("adjust", [Change(ann, moved)])
 
+    def confirm(self, ann_id: str) -> Edit:
+        """The annotator has checked a passage that was found again only approximately: it stands."""
+        self.require_writable()
+        ann = self._require(ann_id)
+        self.require_own(ann)
+        if not ann.review:
+            raise EditRefused("this passage needs no review: it was found exactly where it was drawn or quoted")
+        return self._done("confirm", [Change(ann, self.store.put(ann.changed(review=False)))])
+
     def delete(self, ann_id: str) -> Edit:
         self.require_writable()
         ann = self._require(ann_id)

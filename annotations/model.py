@@ -19,6 +19,7 @@ from typing import Any
 CONTEXT_CHARS = 32
 
 STATUSES: tuple[str, ...] = ("new", "in progress", "done", "skipped")
+ANCHORS: tuple[str, ...] = ("exact", "moved", "fuzzy")
 GOLD = "gold"  # the annotator name of the reviewed set
 
 
@@ -100,6 +101,10 @@ class Annotation:
     created: str = ""
     modified: str = ""
     orphan: bool = False
+    # How the passage was last found in its text: "exact" (where it was drawn), "moved" (its quote,
+    # elsewhere) or "fuzzy" (an approximate match — ``review`` until the annotator confirms it).
+    anchor: str = "exact"
+    review: bool = False
 
     @classmethod
     def create(
@@ -146,7 +151,7 @@ class Annotation:
             "id": self.id, "document": self.document, "tag": self.tag, "text": self.text, "start": self.start,
             "end": self.end, "raw_start": self.raw_start, "raw_end": self.raw_end, "prefix": self.prefix,
             "suffix": self.suffix, "note": self.note, "annotator": self.annotator, "created": self.created,
-            "modified": self.modified, "orphan": self.orphan,
+            "modified": self.modified, "orphan": self.orphan, "anchor": self.anchor, "review": self.review,
         }
 
     @classmethod
@@ -165,7 +170,7 @@ class Annotation:
             is type(self.suffix) is type(self.note) is type(self.annotator) is type(self.created)
             is type(self.modified)
             and int is type(self.start) is type(self.end) is type(self.raw_start) is type(self.raw_end)
-            and type(self.orphan) is bool
+            and type(self.orphan) is bool is type(self.review) and self.anchor in ANCHORS
             and 0 <= self.start <= self.end and self.raw_start >= 0 and self.raw_end >= 0
             and self.id and self.document and self.tag
         ):
@@ -179,6 +184,10 @@ class Annotation:
                 raise ValueError(f"field {name!r} must be a non-negative integer")
         if not isinstance(self.orphan, bool):
             raise ValueError("field 'orphan' must be true or false")
+        if not isinstance(self.review, bool):
+            raise ValueError("field 'review' must be true or false")
+        if self.anchor not in ANCHORS:
+            raise ValueError(f"field 'anchor' must be one of {', '.join(ANCHORS)}")
         if not self.id or not self.document or not self.tag:
             raise ValueError("fields 'id', 'document' and 'tag' must not be empty")
         if self.end < self.start:
@@ -204,6 +213,10 @@ class Document:
     # Which cleaner made ``title`` and ``words`` (a version string the reader chooses): with the same
     # cleaner they need not be computed again when the document is next read.
     cleaner: str = ""
+    # The file's size and modification time (ns) when it was last read: unchanged, it need not be
+    # read, hashed or cleaned again.
+    size: int = -1
+    mtime: int = -1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -224,6 +237,8 @@ class Document:
             raise ValueError("document field 'statuses' must map annotators to statuses")
         if not isinstance(doc.cleaner, str):
             raise ValueError("document field 'cleaner' must be a string")
+        if not isinstance(doc.size, int) or not isinstance(doc.mtime, int):
+            raise ValueError("document fields 'size' and 'mtime' must be integers")
         return doc
 
 

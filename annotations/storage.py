@@ -44,7 +44,7 @@ from tinydb.storages import Storage
 
 from .errors import DatabaseError, ReadOnlyError, SaveDeferred
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, Any]]
@@ -75,7 +75,25 @@ def _migrate_2_to_3(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(tables: Tables) -> Tables:
+    """Schema 4 records how each passage was last found in its text (``anchor``) and whether an
+    approximate match awaits the annotator (``review``), and each document's file ``size`` and
+    ``mtime``, so an unchanged file is not read again."""
+    for table in ("annotations", "trash"):
+        for record in tables.get(table, {}).values():
+            if isinstance(record, dict):
+                record.setdefault("anchor", "exact")
+                record.setdefault("review", False)
+    for record in tables.get("documents", {}).values():
+        if isinstance(record, dict):
+            record.setdefault("size", -1)
+            record.setdefault("mtime", -1)
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
+    0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4,
+}
 
 
 def fsync_folder(folder: Path) -> None:

@@ -379,6 +379,8 @@ class AnnotationStore:
                 raw_start=raw_start,
                 raw_end=raw_end,
                 orphan=False,
+                anchor="exact",  # drawn anew by the annotator
+                review=False,
             )
         )
 

@@ -86,12 +86,14 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
     by_doc = store.counts_by_document()
     by_annotator = store.counts_by_annotator()
     orphans = sum(1 for a in store.annotations() if a.orphan)
+    to_review = sum(1 for a in store.annotations() if a.review and not a.orphan)
     docs = {d.id: d for d in store.documents()}
     if as_json:
         _write_json(
             {
                 "passages": len(store),
                 "orphans": orphans,
+                "to_review": to_review,
                 "by_tag": dict(by_tag.most_common()),
                 "by_annotator": dict(by_annotator.most_common()),
                 "by_document": [
@@ -109,7 +111,7 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
         )
         return
     console = _console()
-    console.print(Text(safe_text(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans) — {store.path}")))
+    console.print(Text(safe_text(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans, {to_review} to review) — {store.path}")))
     tags = [t for t, _ in by_tag.most_common()]
     table = Table(title="by tag", title_justify="left")
     table.add_column("tag")

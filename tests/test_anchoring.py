@@ -113,3 +113,101 @@ def test_cleaner_change_with_same_bytes_is_reanchored(edited) -> None:
     report = reanchor_document(store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span)
     assert report.moved == 1
     assert doc.text[store.get(ids["source"]).start : store.get(ids["source"]).end] == QUOTES["source"]
+
+
+def _tag_in(store: AnnotationStore, file: Path, quote: str, tag: str = "claim") -> str:
+    (doc,) = load_corpus([file.parent]).documents
+    store.register_document(doc.id, path=doc.path, title=doc.title)
+    start = doc.text.index(quote)
+    raw_start, raw_end = doc.cleaned.to_raw_span(start, start + len(quote))
+    return store.create(document=doc.id, tag=tag, selector=Selector.from_span(doc.text, start, start + len(quote)),
+                        raw_start=raw_start, raw_end=raw_end).id
+
+
+@pytest.mark.parametrize(("old", "new", "quote", "expected"), [
+    # A word inside the passage changes length: the passage covers the edited quote whole.
+    ("from falling to", "from collapsing entirely to",
+     "protect the Assad regime from falling to the Syrian opposition",
+     "protect the Assad regime from collapsing entirely to the Syrian opposition"),
+    ("said nary a word", "said barely a word",
+     "Putin has said nary a word about Maduro or Venezuela lately",
+     "Putin has said barely a word about Maduro or Venezuela lately"),
+])
+def test_an_edit_inside_a_passage_never_cuts_it(tmp_path: Path, old: str, new: str, quote: str, expected: str) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = next(p for p in sorted(SEEDS.glob("*.txt")) if old in p.read_text(encoding="utf-8"))
+    file = folder / source.name
+    file.write_bytes(source.read_bytes())
+    with AnnotationStore(tmp_path / "db.json") as store:
+        ann_id = _tag_in(store, file, quote)
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        doc, _ = reanchor(store, file)
+        ann = store.get(ann_id)
+        assert ann.text == expected and doc.text[ann.start : ann.end] == expected
+        assert doc.raw[ann.raw_start : ann.raw_end] == expected
+        assert (ann.anchor, ann.review, ann.orphan) == ("fuzzy", True, False)
+
+
+def test_a_passage_across_a_deleted_paragraph_starts_on_a_whole_word(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    file = folder / "a.txt"
+    first = "The first paragraph ends with a keycap 1\u20e3 sign and more words here."
+    middle = "The middle paragraph says a little more about it."
+    last = "The last paragraph begins here and goes on for a while."
+    file.write_text(f"Title line\n\n{first}\n\n{middle}\n\n{last}\n", encoding="utf-8")
+    with AnnotationStore(tmp_path / "db.json") as store:
+        quote = f"sign and more words here.\n\n{middle}\n\nThe last paragraph begins here"
+        ann_id = _tag_in(store, file, quote)
+        file.write_text(f"Title line\n\n{first}\n\n{last}\n", encoding="utf-8")
+        doc, _ = reanchor(store, file)
+        store.register_document(doc.id, path=doc.path, title=doc.title)  # as the reader does when it reads it
+        ann = store.get(ann_id)
+        # Both ends survive, the middle is gone: the passage spans from its first words to its last,
+        # starts on a whole word, and waits for the annotator's review.
+        assert not ann.orphan and ann.review and ann.anchor == "fuzzy"
+        assert ann.text == "sign and more words here.\n\nThe last paragraph begins here"
+        # Most of a passage deleted: an orphan, never a few stray characters reported as found.
+        file.write_text("Title line\n\nThe first paragraph ends with a keycap 1\u20e3 sign.\n\nAll else is new.\n",
+                        encoding="utf-8")
+        reanchor(store, file)
+        assert store.get(ann_id).orphan
+
+
+async def test_a_fuzzy_passage_is_listed_for_review_and_confirmed_with_one_key(tmp_path: Path) -> None:
+    from reader.app import MarginApp
+    from reader.widgets.document_view import DocumentView
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = next(p for p in sorted(SEEDS.glob("*.txt")) if "nary a word" in p.read_text(encoding="utf-8"))
+    file = folder / source.name
+    file.write_bytes(source.read_bytes())
+    db = tmp_path / "db.json"
+    quote = "Putin has said nary a word about Maduro or Venezuela lately"
+    with AnnotationStore(db) as store:
+        ann_id = _tag_in(store, file, quote)
+        store.set_position(store.get(ann_id).document, store.get(ann_id).start)
+    file.write_text(file.read_text(encoding="utf-8").replace("nary", "barely"), encoding="utf-8")
+    store = AnnotationStore(db)
+    app = MarginApp(corpus=load_corpus([folder]), store=store, annotator="")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        ann = store.get(ann_id)
+        assert ann.review and ann.anchor == "fuzzy" and "barely" in ann.text
+        panel = app.screen.query_one("#panel")
+        assert "review" in str(panel.get_option_at_index(0).prompt)
+        app.screen.query_one(DocumentView).move_to(ann.start + 3)
+        await pilot.press("c")
+        await pilot.pause()
+        assert not store.get(ann_id).review and store.get(ann_id).anchor == "fuzzy"
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get(ann_id).review
+    store.close()
+    stats = json.loads(run_margin("stats", "--json", "--db", db).stdout)
+    assert stats["to_review"] == 1
+    (passage,) = json.loads(run_margin("export", "--db", db).stdout)["passages"]
+    assert (passage["anchor"], passage["review"]) == ("fuzzy", True)

@@ -164,7 +164,7 @@ def test_schema_1_file_opens_and_gains_document_source(db_path: Path) -> None:
         assert store.get("a1").text == "Moscow"
     assert json.loads(db_path.with_name(db_path.name + ".schema1.bak").read_text()) == v1
     data = json.loads(db_path.read_text())
-    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 3
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 4
     assert data["documents"]["1"]["source"] == ""
 
 
@@ -182,5 +182,32 @@ def test_schema_2_file_opens_and_gains_document_cleaner(db_path: Path) -> None:
                                                                                {"ana": "done"}, "")
     assert json.loads(db_path.with_name(db_path.name + ".schema2.bak").read_text()) == v2
     data = json.loads(db_path.read_text())
-    assert data["_meta"]["1"]["schema"] == 3
+    assert data["_meta"]["1"]["schema"] == 4
     assert data["documents"]["1"]["cleaner"] == ""
+
+
+def test_schema_3_file_opens_and_gains_anchor_review_size_and_mtime(db_path: Path) -> None:
+    """A database written before passages recorded how they were found (schema 3)."""
+    v3 = {
+        "_meta": {"1": {"schema": 3, "app": "margin"}},
+        "documents": {"1": {"id": "d" * 64, "path": "a.txt", "title": "A", "words": 3, "status": "new",
+                            "position": 0, "last_opened": "", "source": "", "statuses": {}, "cleaner": "abc"}},
+        "annotations": {"1": {"id": "a1", "document": "d" * 64, "tag": "claim", "text": "Moscow", "start": 0, "end": 6,
+                              "raw_start": 0, "raw_end": 6, "prefix": "", "suffix": " said", "note": "",
+                              "annotator": "ana", "created": "2026-11-01T10:00:00.000Z",
+                              "modified": "2026-11-01T10:00:00.000Z", "orphan": False}},
+        "trash": {"1": {"id": "a2", "document": "d" * 64, "tag": "claim", "text": "said", "start": 7, "end": 11,
+                        "raw_start": 7, "raw_end": 11, "created": "2026-11-01T10:00:00.000Z",
+                        "modified": "2026-11-01T10:00:00.000Z"}},
+    }
+    db_path.write_text(json.dumps(v3))
+    with AnnotationStore(db_path) as store:
+        ann = store.get("a1")
+        assert (ann.anchor, ann.review) == ("exact", False)
+        assert (store.document("d" * 64).size, store.document("d" * 64).mtime) == (-1, -1)
+        assert store.deleted()[0].anchor == "exact"
+    assert json.loads(db_path.with_name(db_path.name + ".schema3.bak").read_text()) == v3
+    data = json.loads(db_path.read_text())
+    assert data["_meta"]["1"]["schema"] == 4
+    assert data["annotations"]["1"]["anchor"] == "exact" and data["annotations"]["1"]["review"] is False
+    assert data["documents"]["1"]["size"] == -1

@@ -48,6 +48,7 @@ class DocumentScreen(Screen):
         Binding("A", "tag_all", "Tag all", id="tag_all"),
         Binding("m", "note", "Note", id="note"),
         Binding("d", "delete", "Delete", id="delete"),
+        Binding("c", "confirm", "Confirm", id="confirm"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
         Binding("n", "next_annotation(1)", "Next", id="next_annotation"),
@@ -203,6 +204,8 @@ class DocumentScreen(Screen):
                 label.append(f" {display_text(a.annotator)}", style="italic dim")
             if a.orphan:
                 label.append(" orphan", style="bold red")
+            elif a.review:
+                label.append(" review (c confirms)", style="bold yellow")
             quote = display_text(a.text.replace("\n", " "))
             label.append(" " + (quote[:QUOTE_CHARS] + "…" if len(quote) > QUOTE_CHARS else quote))
             if a.note:
@@ -429,6 +432,17 @@ class DocumentScreen(Screen):
                 self._shown(edit, "note")
 
         self.app.push_screen(TextPrompt(f"Note on “{short(display_text(ann.text))}”", ann.note), done)
+
+    def action_confirm(self) -> None:
+        """Confirm a passage that was found again only approximately after its text changed."""
+        if not self._in_article():
+            return
+        ann = self._passage_here("No passage under the cursor to confirm.")
+        if ann is None:
+            return
+        edit = self._run(lambda: self.session.confirm(ann.id))
+        if edit is not None:
+            self._shown(edit, f"confirmed “{short(display_text(ann.text))}”:")
 
     def action_delete(self) -> None:
         if not self._in_article():
