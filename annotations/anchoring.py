@@ -94,7 +94,7 @@ def _edges(quote: str) -> tuple[list[str], list[str]]:
 
 
 def _occurrences(text: str, needle: str, lo: int, hi: int) -> list[int]:
-    found = []
+    found: list[int] = []
     pos = text.find(needle, lo, hi)
     while pos >= 0 and len(found) < _MAX_CANDIDATES:
         found.append(pos)
@@ -186,6 +186,15 @@ def reanchor_document(store: AnnotationStore, doc_id: str, path: str, text: str,
     passages of an earlier version of the file (same path, other bytes), are
     found again or become orphans; all changes are saved in one step.
     """
+    changed, report = plan_reanchor(store, doc_id, path, text, to_raw_span)
+    if changed:
+        store.replace_all(changed)
+    return report
+
+
+def plan_reanchor(store: AnnotationStore, doc_id: str, path: str, text: str,
+                  to_raw_span: SpanMap | None = None) -> tuple[list[Annotation], ReanchorReport]:
+    """What ``reanchor_document`` would change, without changing it (read-only commands show it)."""
     stale_ids = {d.id for d in store.documents() if path and d.path == path and d.id != doc_id}
     candidates = store.annotations(document=doc_id)
     for old in stale_ids:
@@ -203,6 +212,4 @@ def reanchor_document(store: AnnotationStore, doc_id: str, path: str, text: str,
             orphaned += 1 if not ann.orphan else 0
         else:
             moved += 1
-    if changed:
-        store.replace_all(changed)
-    return ReanchorReport(len(candidates), moved, orphaned)
+    return changed, ReanchorReport(len(candidates), moved, orphaned)

@@ -203,7 +203,7 @@ class RemoteStore:
     def document(self, doc_id: str) -> Document | None:
         return self._call("document", doc_id)
 
-    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str, str]]) -> None:
+    def register_documents(self, docs: Iterable[tuple]) -> None:
         self._call("register_documents", list(docs))
 
     def set_status(self, doc_id: str, status: str, annotator: str = "") -> Document:

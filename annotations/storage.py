@@ -246,6 +246,12 @@ class JournaledStorage(Storage):
             if self._journal_size > self.COMPACT_AFTER and self._compactor is None:
                 self._compact_in_background()
 
+    def apply_in_memory(self, changes: list[Change]) -> None:
+        """Apply ``changes`` to what this process sees, without writing them anywhere."""
+        with self._mutex:
+            for change in changes:
+                self._apply(self._tables, change)
+
     def retry(self) -> bool:
         """Try again to write what is pending; True when nothing is left unsaved."""
         with self._mutex:

@@ -230,16 +230,22 @@ class AnnotationStore:
         self.register_documents([(doc_id, path, title, words, source, cleaner)])
         return self._documents[doc_id]
 
-    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str, str]]) -> None:
-        """``register_document`` for many (id, path, title, words, source, cleaner) at once, in one journal line."""
+    def register_documents(self, docs: Iterable[tuple]) -> None:
+        """``register_document`` for many at once, in one journal line.
+
+        Each is (id, path, title, words, source, cleaner), optionally followed by the file's size
+        and modification time (ns), which let later starts skip reading an unchanged file.
+        """
         changes: list[Change] = []
         updated: dict[str, Document] = {}
-        for doc_id, path, title, words, source, cleaner in docs:
+        for doc_id, path, title, words, source, cleaner, *stat in docs:
             old = updated.get(doc_id) or self._documents.get(doc_id)
+            size, mtime = stat if stat else ((old.size, old.mtime) if old else (-1, -1))
             doc = (
-                replace(old, path=path, title=title, words=words, source=source or old.source, cleaner=cleaner)
+                replace(old, path=path, title=title, words=words, source=source or old.source, cleaner=cleaner,
+                        size=size, mtime=mtime)
                 if old
-                else Document(doc_id, path, title, words, source=source, cleaner=cleaner)
+                else Document(doc_id, path, title, words, source=source, cleaner=cleaner, size=size, mtime=mtime)
             )
             if doc != old:
                 updated[doc.id] = doc
@@ -255,6 +261,10 @@ class AnnotationStore:
         doc = self._document_or_new(doc_id)
         statuses = {**doc.statuses, annotator: status} if annotator else doc.statuses
         return self._put_document(replace(doc, status=status, statuses=statuses))
+
+    def put_document(self, doc: Document) -> Document:
+        """Store a document's record as it is (the file it came from changed, say)."""
+        return self._put_document(doc)
 
     def set_position(self, doc_id: str, position: int) -> Document:
         return self._put_document(replace(self._document_or_new(doc_id), position=max(0, position), last_opened=utc_now()))
@@ -532,6 +542,20 @@ class AnnotationStore:
         for ann in annotations:
             self._index(ann)
 
+    def overlay(self, annotations: list[Annotation], documents: list[Document]) -> None:
+        """Show changed versions in this process only, never written: a read-only command sees the
+        passages of changed files where they are now, as a writer would have saved them."""
+        if not self.read_only:
+            raise ValueError("overlay is for read-only stores; a writer saves the change instead")
+        changes: list[Change] = [self._keys[ANNOTATIONS].put(a.id, a.to_dict()) for a in annotations]
+        changes += [self._keys[DOCUMENTS].put(d.id, d.to_dict()) for d in documents]
+        self.storage.apply_in_memory(changes)
+        for ann in annotations:
+            self._index(ann)
+        for doc in documents:
+            self._documents[doc.id] = doc
+        self._version += 1
+
     def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None:
         """Store ``puts`` and delete ``deletes`` in one durable step (a compound undo, tag-all).
 
@@ -603,7 +627,7 @@ class Store(Protocol):
     def __len__(self) -> int: ...
     def documents(self) -> list[Document]: ...
     def document(self, doc_id: str) -> Document | None: ...
-    def register_documents(self, docs: Iterable[tuple[str, str, str, int, str, str]]) -> None: ...
+    def register_documents(self, docs: Iterable[tuple]) -> None: ...
     def set_status(self, doc_id: str, status: str, annotator: str = "") -> Document: ...
     def set_position(self, doc_id: str, position: int) -> Document: ...
     def last_opened(self, among: Iterable[str] | None = None) -> Document | None: ...

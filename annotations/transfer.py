@@ -30,6 +30,9 @@ def match_documents(store: AnnotationStore, wanted: str) -> list[Document]:
     wanted = wanted.strip()
     docs = store.documents()
     exact = [d for d in docs if wanted in (d.id, d.path) or d.path.rsplit("/", 1)[-1] == wanted]
+    live = [d for d in exact if d.source]
+    if len(exact) > 1 and len(live) == 1:
+        return live  # earlier versions of a changed file keep its path, but not its file
     if exact:
         return exact
     if len(wanted) >= 6:

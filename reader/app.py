@@ -169,7 +169,8 @@ class MarginApp(App):
             try:
                 version = cleaner_version()
                 self.store.register_documents(
-                    [(d.id, d.path, d.title, d.words, str(d.file.resolve()), version) for d in self.corpus.documents]
+                    [(d.id, d.path, d.title, d.words, str(d.file.resolve()), version, d.size, d.mtime)
+                     for d in self.corpus.documents]
                 )
             except MarginError as err:
                 self.notify(f"Could not save the document list: {err}", severity="error")

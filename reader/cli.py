@@ -130,7 +130,19 @@ def open_store(ctx: click.Context, *, write: bool) -> AnnotationStore:
         hint = "; close that margin first" if (store.held_by or "").startswith("in use") else ""
         fail(f"{path} is {store.held_by}{hint} (nothing was changed)")
     ctx.call_on_close(store.close)
+    up_to_date(store)
     return store
+
+
+def up_to_date(store: AnnotationStore) -> None:
+    """Files the database remembers that changed: their passages re-anchored before the command reads."""
+    from .refresh import refresh
+
+    done = refresh(store)
+    if done.changed:
+        kept = "saved" if not store.read_only else "shown as they are now; the reader saves it when it opens them"
+        say(f"margin: {done.changed} remembered file{'s' if done.changed != 1 else ''} changed: {done.moved} "
+            f"passages found again, {done.orphaned} orphaned ({kept})", err=True)
 
 
 class MarginGroup(click.Group):
@@ -266,6 +278,8 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
     conf = settings(ctx)
     store = AnnotationStore(conf.db, read_only=True) if conf.db.exists() else None
     try:
+        if store is not None:
+            up_to_date(store)
         known = known_titles(store) if store is not None else {}
         corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known)
         for skipped in corpus.skipped:
@@ -520,8 +534,10 @@ def merge_cmd(sources: tuple[Path, ...], into: Path) -> None:
             fail(f"{into} is {target.held_by}; close that margin first (nothing was changed)")
         totals = {"added": 0, "updated": 0, "deleted": 0, "documents": 0}
         conflicts: list[str] = []
+        up_to_date(target)
         for source in sources:
             with AnnotationStore(source, read_only=True) as other:
+                up_to_date(other)
                 report = target.merge_from(other)
             require_saved(target)
             for key in totals:

@@ -122,6 +122,8 @@ class SourceDocument:
     file: Path
     raw: str
     encoding: str = "utf-8"
+    size: int = -1  # the file's size and modification time (ns) when it was read
+    mtime: int = -1
 
     @cached_property
     def cleaned(self) -> Cleaned:
@@ -185,7 +187,7 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES)
     text, how = decode_bytes(data)
     if text is None:
         return Skipped(shown_as, how)
-    return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how)
+    return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how, info.st_size, info.st_mtime_ns)
 
 
 def _files_of(path: Path) -> list[tuple[Path, str]]:

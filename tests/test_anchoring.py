@@ -211,3 +211,45 @@ async def test_a_fuzzy_passage_is_listed_for_review_and_confirmed_with_one_key(t
     assert stats["to_review"] == 1
     (passage,) = json.loads(run_margin("export", "--db", db).stdout)["passages"]
     assert (passage["anchor"], passage["review"]) == ("fuzzy", True)
+
+
+def test_commands_see_edited_files_without_opening_the_reader(tmp_path: Path) -> None:
+    """Edit a file the database remembers, then list, stats and export: all see the passages moved."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = next(p for p in sorted(SEEDS.glob("*.txt")) if "nary a word" in p.read_text(encoding="utf-8"))
+    file = folder / source.name
+    file.write_bytes(source.read_bytes())
+    db = tmp_path / "db.json"
+    with AnnotationStore(db) as store:
+        (doc,) = load_corpus([folder]).documents
+        store.register_documents([(doc.id, doc.path, doc.title, doc.words, str(file), "")])
+        ids = {}
+        for quote in ("Putin has said nary a word about Maduro or Venezuela lately", "Venezuela"):
+            start = doc.text.index(quote)
+            raw = doc.cleaned.to_raw_span(start, start + len(quote))
+            ids[quote] = store.create(document=doc.id, tag="claim", selector=Selector.from_span(doc.text, start, start + len(quote)),
+                                      raw_start=raw[0], raw_end=raw[1]).id
+    raw = file.read_text(encoding="utf-8")
+    file.write_text("An editor's note added at the top of the page.\n\n" + raw.replace("nary", "barely"), encoding="utf-8")
+    (new,) = load_corpus([folder]).documents
+    listed = json.loads(run_margin("list", folder, "--json", "--db", db).stdout)
+    assert listed[0]["id"] == new.id and sum(listed[0]["annotations"].values()) == 2
+    stats = json.loads(run_margin("stats", "--json", "--db", db).stdout)
+    assert stats["to_review"] == 1 and stats["by_document"][0]["id"] == new.id
+    exported = run_margin("export", "--db", db)
+    assert "1 remembered file changed" in exported.stderr
+    passages = json.loads(exported.stdout)["passages"]
+    for p in passages:
+        assert p["document"] == new.id and new.text[p["start"] : p["end"]] == p["text"]
+        assert new.raw[p["raw_start"] : p["raw_end"]] == p["text"]
+    assert sorted(p["anchor"] for p in passages)[1] == "fuzzy"  # the edited one; the other stood where it was
+    doccano = run_margin("export", "--db", db, "--format", "doccano")
+    assert doccano.returncode == 0 and json.loads(doccano.stdout)["document"] == new.id
+    # A command that writes saves the re-anchored state once; later commands read nothing again.
+    assert run_margin("status", new.path, "in progress", "--db", db).returncode == 0
+    with AnnotationStore(db, read_only=True) as store:
+        assert {a.document for a in store.annotations()} == {new.id}
+        assert store.document(new.id).size == file.stat().st_size
+    again = run_margin("export", "--db", db)
+    assert "changed" not in again.stderr
