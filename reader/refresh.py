@@ -8,7 +8,8 @@ every one of them sees the same state: a command that may write saves it (one
 step per changed file), a read-only one shows it without writing.
 
 A file is read only when its size or modification time differ from what the
-database recorded; then it is hashed, and cleaned only if its bytes changed.
+database recorded, or when another cleaner made its recorded text; then it is
+hashed, and cleaned only if its bytes (or the cleaner) changed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotations.anchoring import plan_reanchor
-from annotations.model import Document
 from annotations.store import AnnotationStore
 
 from .corpus import DEFAULT_MAX_BYTES, SourceDocument, cleaner_version, read_document
@@ -49,17 +49,18 @@ def refresh(store: AnnotationStore, max_bytes: int = DEFAULT_MAX_BYTES) -> Refre
         if not stat.S_ISREG(info.st_mode):
             continue
         done.checked += 1
-        if (doc.size, doc.mtime) == (info.st_size, info.st_mtime_ns):
+        cleaner_changed = bool(doc.cleaner) and bool(version) and doc.cleaner != version
+        if (doc.size, doc.mtime) == (info.st_size, info.st_mtime_ns) and not cleaner_changed:
             continue
         found = read_document(path, doc.path or path.name, max_bytes)
         done.read += 1
         if not isinstance(found, SourceDocument):
             continue
-        if found.id == doc.id:
+        if found.id == doc.id and not cleaner_changed:
             if not store.read_only:  # the same bytes: remember the file as it is now
                 store.put_document(replace(doc, size=info.st_size, mtime=info.st_mtime_ns))
             continue
-        _follow(store, doc, found, info, version, done)
+        _follow(store, doc, found, info, version, done)  # other bytes, or the same cleaned anew
     return done
 
 
@@ -67,19 +68,19 @@ def _follow(store: AnnotationStore, old: Document, found: SourceDocument, info: 
             done: Refreshed) -> None:
     """The file of ``old`` now holds ``found``: its passages move there (or become orphans)."""
     changed, report = plan_reanchor(store, found.id, old.path, found.text, found.to_raw_span)
-    known = store.document(found.id)
-    new = Document(found.id, path=old.path, title=found.title, words=found.words, source=old.source,
-                   cleaner=version, size=info.st_size, mtime=info.st_mtime_ns,
-                   status=known.status if known else old.status, statuses=known.statuses if known else old.statuses)
+    base = store.document(found.id) or replace(old, id=found.id, position=0)
+    new = replace(base, path=old.path, title=found.title, words=found.words, source=old.source, cleaner=version,
+                  size=info.st_size, mtime=info.st_mtime_ns)
     done.changed += 1
     done.moved += report.moved
     done.orphaned += report.orphaned
+    same_bytes = found.id == old.id
     if store.read_only:
-        store.overlay(changed, [new, replace(old, source="")])
+        store.overlay(changed, [new] if same_bytes else [new, replace(old, source="")])
         return
     store.register_documents([(new.id, new.path, new.title, new.words, new.source, new.cleaner, new.size,
                                new.mtime)])
     if changed:
         store.replace_all(changed)
-    # The old version's file is gone: it is not followed again.
-    store.put_document(replace(old, source=""))
+    if not same_bytes:
+        store.put_document(replace(old, source=""))  # the old version's file is gone: never followed again
