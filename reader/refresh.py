@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotations.anchoring import plan_reanchor
+from annotations.model import Document
 from annotations.store import AnnotationStore
 
 from .corpus import DEFAULT_MAX_BYTES, SourceDocument, cleaner_version, read_document
