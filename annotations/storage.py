@@ -368,6 +368,37 @@ class JournaledStorage(Storage):
         with contextlib.suppress(OSError):
             self.owner_path.write_text(me + "\n", encoding="utf-8")
 
+    def try_take_over(self) -> bool:
+        """A second instance opened read-only because another held the lock: take the lock if it is
+        free now (the other closed or died) and read the database afresh. True when this storage
+        can write from now on; else ``held_by`` says who holds it now."""
+        if not self.read_only or self._lock is not None or (self.held_by or "").startswith("not writable"):
+            return False
+        lock = FileLock(self.lock_path, timeout=0, thread_local=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            with contextlib.suppress(OSError):
+                self.held_by = self.owner_path.read_text(encoding="utf-8").strip() or self.held_by
+            return False
+        except OSError:
+            return False
+        with self._mutex:
+            self._lock = lock
+            self.read_only = False
+            self.held_by = None
+            with contextlib.suppress(OSError):
+                self.owner_path.write_text(
+                    f"in use by {getpass.getuser()}@{socket.gethostname()}, process {os.getpid()}\n", encoding="utf-8")
+            try:
+                self._tables = self._load()
+                self.settle()
+            except BaseException:
+                self.read_only = True
+                self._release_lock()
+                raise
+        return True
+
     def _remove_stale_temporaries(self) -> None:
         """Temporary files that a killed margin left half-written (``.<db>.<pid>.<thread>.tmp``).
 

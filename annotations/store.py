@@ -151,6 +151,22 @@ class AnnotationStore:
     def close(self) -> None:
         self.storage.close()
 
+    def take_over(self) -> bool:
+        """Become the writer if the margin that held the database has gone (see ``try_take_over``);
+        everything is read again from disk, with the other's last changes."""
+        if not self.storage.try_take_over():
+            return False
+        self._annotations.clear()
+        self._by_document.clear()
+        self._documents.clear()
+        self._trash.clear()
+        self._keys = {name: _Keyed(name) for name in (ANNOTATIONS, DOCUMENTS, TRASH)}
+        self._duplicates = []
+        self._load()
+        self._version += 1
+        self._all_sorted = None
+        return True
+
     def __enter__(self) -> AnnotationStore:
         return self
 

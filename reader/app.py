@@ -131,7 +131,9 @@ class MarginApp(App):
         for repair in self.store.repairs:
             self.notify(f"{self.store.path}: {repair}", severity="warning", timeout=12)
         if self.read_only_message:
-            self.notify(self.read_only_message, severity="warning", timeout=10)
+            self.notify(f"Read-only: {self.read_only_message}", severity="warning", timeout=10)
+            if hasattr(self.store, "take_over") and (self.store.held_by or "").startswith("in use"):
+                self._lock_poll = self.set_interval(2.0, self._poll_lock)
         if self.watch_store:
             self._seen_version = self.store.version
             self.set_interval(0.5, self._follow_store)
@@ -187,6 +189,31 @@ class MarginApp(App):
         large = [d for d in self.corpus.documents if not d.is_cleaned and len(d.raw) > PREPARE_AHEAD]
         if large:
             self._prepare(large)
+
+    def _poll_lock(self) -> None:
+        """Read-only because another margin had the database: become the writer when it is gone."""
+        try:
+            taken = self.store.take_over()
+        except MarginError as err:
+            self.notify(f"Could not take over {self.store.path}: {err}", severity="error")
+            taken = False
+        if taken:
+            self._lock_poll.stop()
+            self.read_only_message = ""
+            self.editing.read_only_reason = ""
+            self.notify("The other margin has closed: this one saves your work now.", timeout=8)
+        elif self.store.held_by and self.store.held_by not in self.read_only_message:
+            self.read_only_message = f"{self.store.path} is {self.store.held_by}"
+            self.editing.read_only_reason = self.read_only_message
+        else:
+            return
+        for screen in self.screen_stack:
+            for banner in screen.query("#banner"):
+                banner.update(f"Read-only: {self.read_only_message}" if self.read_only_message else "")
+                banner.display = bool(self.read_only_message)
+        refresh = getattr(self.screen, "refresh_annotations", None) or getattr(self.screen, "refresh_table", None)
+        if refresh is not None:
+            refresh()
 
     def _ask_annotator(self) -> None:
         from .screens.dialogs import TextPrompt

@@ -162,6 +162,14 @@ def test_two_apps_and_an_import_on_one_database(tmp_path: Path) -> None:
         second.keys(".", "2")
         second.wait_for(lambda s: "Read-only" in s, "the second reader to explain why it cannot tag")
         os.kill(_pane_pid(first), signal.SIGKILL)  # the writer dies: its lock goes with it
+        # The second reader notices, reads the first one's work and becomes the writer.
+        second.wait_for(lambda s: "Read-only" not in s and "claim" in s, "the second reader to take over", timeout=15)
+        second.keys("2")
+        second.wait_for(lambda s: "source:" in s and "saved" in s, "the second reader to save")
+        busy = run_margin("import", exported, "--db", db, env=_env(tmp_path))
+        assert busy.returncode == 1 and "in use by" in busy.stderr
+        second.keys("q")
+        second.wait_for(lambda s: not second.running() or "$" in s, "the second reader to quit", timeout=15)
         done = run_margin("import", exported, "--db", db, env=_env(tmp_path))
         assert done.returncode == 0, done.stderr
     finally:
@@ -169,7 +177,7 @@ def test_two_apps_and_an_import_on_one_database(tmp_path: Path) -> None:
         second.tmux("kill-server")
     with AnnotationStore(db) as store:
         tags = sorted(a.tag for a in store.annotations())
-    assert tags == ["claim", "source"]  # no lost, no duplicated passage
+    assert tags == ["claim", "source", "source"]  # no lost, no duplicated passage
 
 
 def test_a_ten_megabyte_single_line_and_a_million_short_lines(tmp_path: Path) -> None:

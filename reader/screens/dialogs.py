@@ -76,7 +76,7 @@ class TextPrompt(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt", compact=True)
             yield Label("Enter saves · Esc cancels", classes="dialog-help")
 
     @on(Input.Submitted)
@@ -115,29 +115,35 @@ def status_choice(current: str) -> Choice:
 class ExportDialog(_Dialog):
     """Format, tags and destination; the screen writes the file and says where."""
 
-    def __init__(self, tagset: Tagset, default_dir: Path, *, download: bool = False) -> None:
+    def __init__(self, tagset: Tagset, default_dir: Path, *, download: bool = False,
+                 initial: dict | None = None) -> None:
         super().__init__()
         self.tagset = tagset
         self.default_dir = default_dir
         self.download = download  # served in a browser: a file name for the download, no path on the server
+        # What the annotator entered last time (the dialog comes back with it after a failed export).
+        given = initial or {}
+        self.initial = {"format": given.get("format", "json"), "tags": ", ".join(given.get("tags", [])),
+                        "path": given.get("path", "")}
 
     def compose(self) -> ComposeResult:
         names = list(formats.FORMATS)
         with Vertical(classes="dialog"):
             yield Label("Export passages", classes="dialog-title")
             yield Label("Format")
-            yield Select([(f"{n} — {formats.FORMATS[n].DESCRIPTION}", n) for n in names], value="json", allow_blank=False, id="format")
+            yield Select([(f"{n} — {formats.FORMATS[n].DESCRIPTION}", n) for n in names], value=self.initial["format"],
+                         allow_blank=False, id="format", compact=True)
             yield Label("Tags (comma-separated, empty for all)")
-            yield Input(placeholder=", ".join(self.tagset.names), id="tags")
+            yield Input(self.initial["tags"], placeholder=", ".join(self.tagset.names), id="tags", compact=True)
             if self.download:
                 yield Label("Download as (a file for your browser; nothing is written on the server)")
-                yield Input("margin-export.json", id="path")
+                yield Input(self.initial["path"] or "margin-export.json", id="path", compact=True)
             else:
                 yield Label("Write to")
-                yield Input(str(self.default_dir / "margin-export.json"), id="path")
+                yield Input(self.initial["path"] or str(self.default_dir / "margin-export.json"), id="path", compact=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", variant="primary", id="export")
-                yield Button("Cancel", id="cancel")
+                yield Button("Export", variant="primary", id="export", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     @on(Select.Changed, "#format")
     def format_changed(self, event: Select.Changed) -> None:

@@ -65,6 +65,7 @@ class DocumentScreen(Screen):
         Binding("R", "review", "Review", id="review"),
         Binding("enter", "save_adjust", "Save span", show=False, id="save_adjust"),
         Binding("tab", "focus_panel", "Panel", show=False),
+        Binding("p", "toggle_panel", "Side panel", show=False, id="toggle_panel"),
         Binding("escape", "escape", "Back", id="back"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -82,6 +83,7 @@ class DocumentScreen(Screen):
         self._save_timer: Timer | None = None
         self._panel_ids: list[str] = []
         self._panel_pending = False
+        self.panel_wanted: bool | None = None  # p: the annotator's choice; None: as the width allows
 
     @staticmethod
     def for_tagset(tagset: Tagset) -> type[DocumentScreen]:
@@ -103,6 +105,7 @@ class DocumentScreen(Screen):
         with Horizontal(id="reader"):
             yield DocumentView(id="text")
             yield OptionList(id="panel")
+        yield Static(id="current-passage")
         yield Input(placeholder="search…", id="search")
         yield Static(id="status-line")
         yield KeyBar()
@@ -127,6 +130,7 @@ class DocumentScreen(Screen):
         banner.display = bool(message)
         self.view.span_rule = self._span_rule
         self.view.set_text(self.document.text, cursor=min(self.position, len(self.document.text)))
+        self._arrange()
         self.refresh_annotations()
         self.view.focus()
         self._remember_position()
@@ -134,6 +138,55 @@ class DocumentScreen(Screen):
     def _span_rule(self, start: int, end: int) -> tuple[int, int] | None:
         """The selection is drawn as the session will save it (not in the raw page, which is never tagged)."""
         return (start, end) if self.raw_view else self.session.span(self.document, start, end)
+
+    # -- responsive layout ------------------------------------------------------------------
+
+    #: The text column keeps at least this many columns while the terminal has them.
+    TEXT_MIN = 50
+    PANEL_MIN = 28
+
+    def on_resize(self) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Side panel: a share of the width, hidden when the text would drop below ``TEXT_MIN`` columns
+        (``p`` shows or hides it whatever the width); hidden, the passage under the cursor shows in a
+        line under the text."""
+        width = self.size.width
+        panel = self.query_one("#panel", OptionList)
+        share = max(self.PANEL_MIN, min(60, int(width * 0.35)))
+        fits = width - share >= self.TEXT_MIN + 2
+        shown = fits if self.panel_wanted is None else self.panel_wanted
+        panel.display = shown
+        if shown:
+            panel.styles.width = share if fits else max(self.PANEL_MIN, width // 2)
+        line = self.query_one("#current-passage", Static)
+        line.display = not shown and not self.raw_view
+        self._show_current()
+
+    def action_toggle_panel(self) -> None:
+        self.panel_wanted = not self.query_one("#panel", OptionList).display
+        self._arrange()
+
+    def _show_current(self) -> None:
+        """The one-line view of the passage under the cursor, when the side panel is hidden."""
+        line = self.query_one("#current-passage", Static)
+        if not line.display:
+            return
+        ann = self.annotation_at(self.view.cursor)
+        if ann is None:
+            line.update(Text(f"{len(self.annotations())} passages · p shows the side panel", style="dim"))
+            return
+        shown = Text()
+        shown.append(f" {display_text(ann.tag)} ", style=f"bold {self.app.tagset.colour(ann.tag)} reverse")
+        if ann.review:
+            shown.append(" review", style="bold yellow")
+        shown.append(" " + display_text(ann.text.replace("\n", " ")))
+        if ann.note:
+            shown.append(f"  ✎ {display_text(ann.note)}", style="italic")
+        shown.no_wrap = True
+        shown.overflow = "ellipsis"
+        line.update(shown)
 
     def on_unmount(self) -> None:
         self._remember_position()
@@ -234,6 +287,7 @@ class DocumentScreen(Screen):
         self._save_timer = self.set_timer(0.8, self._remember_position)
 
     def _follow_cursor(self) -> None:
+        self._show_current()
         if not self._panel_ids or self.raw_view:
             return
         cursor = self.view.cursor
@@ -576,11 +630,22 @@ class DocumentScreen(Screen):
             else:
                 done = export_to(self.store, name, selection, Path(choice["path"]).expanduser(), texts)
         except MarginError as err:
-            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=8)
-            self.app.call_from_thread(self.say, "export failed (nothing was written)")
+            self.app.call_from_thread(self._export_failed, choice, str(err))
             return
         self.app.call_from_thread(self.notify, done, timeout=6)
         self.app.call_from_thread(self.say, done)
+
+    def _export_failed(self, choice: dict, reason: str) -> None:
+        """Say why in one line, and bring the dialog back with what was entered, to fix and retry."""
+        self.notify(f"Export failed: {reason}", severity="error", timeout=8)
+        self.say("export failed (nothing was written)")
+
+        def chosen(again: dict | None) -> None:
+            if again:
+                self.say(f"exporting {again['format']} to {again['path']}…")
+                self.run_worker(lambda: self._export(again), thread=True, exclusive=True, group="export")
+
+        self.app.push_screen(ExportDialog(self.app.tagset, Path.cwd(), download=self.app.served, initial=choice), chosen)
 
     def action_toggle_annotators(self) -> None:
         self.mine_only = not self.mine_only

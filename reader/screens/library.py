@@ -28,15 +28,18 @@ class CorpusProgress(Message):
 class LibraryScreen(Screen):
     AUTO_FOCUS = "#documents"
     BINDINGS = [
-        Binding("slash", "filter", "Filter"),
+        Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("o", "sort", "Sort"),
+        Binding("o", "sort", "Sort", id="sort"),
+        Binding("N", "next_undone", "Next to do", id="next_undone"),
         Binding("enter", "open", "Open", show=False),
+        Binding("G,end", "last_row", "Last", show=False),
+        Binding("g,home", "first_row", "First", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
 
-    SORTS = ("path", "title", "words", "annotations", "status", "last opened")
+    BASE_SORTS = ("path", "title", "words", "annotations", "status", "last opened")
     # A progress bar appears only if reading the documents takes longer than this (seconds):
     # most corpora are read before it would have been seen.
     PROGRESS_DELAY = 0.3
@@ -45,6 +48,12 @@ class LibraryScreen(Screen):
         super().__init__()
         self._filter = ""
         self._sort = 0
+        self._filter_timer: Timer | None = None
+
+    @property
+    def sorts(self) -> tuple[str, ...]:
+        """Every column can sort: the fixed ones and one per tag."""
+        return (*self.BASE_SORTS[:4], *(f"tag:{t.name}" for t in self.app.tagset), *self.BASE_SORTS[4:])
         self._progress_timer: Timer | None = None
         self._progress = (0, 0)
 
@@ -106,11 +115,10 @@ class LibraryScreen(Screen):
         table.add_column("status", key="status")
         table.add_column("last opened", key="last opened")
         rows = []
-        needle = self._filter.lower()
+        wanted = parse_filter(self._filter)
         for doc in self.app.corpus.documents:
-            if needle and needle not in doc.title.lower() and needle not in doc.path.lower():
-                continue
-            rows.append(self._row(doc))
+            if wanted.matches(doc, self.app.store):
+                rows.append(self._row(doc))
         rows.sort(key=self._sort_key)
         for doc, cells in rows:
             table.add_row(*cells, key=doc.id)
@@ -118,9 +126,18 @@ class LibraryScreen(Screen):
             for index, (doc, _) in enumerate(rows):
                 if doc.id == current:
                     table.move_cursor(row=index)
-        self.sub_title = (
-            f"{self.app.annotator} · {self.app.store.path} · {len(rows)} of {len(self.app.corpus.documents)} "
-            f"documents · sorted by {self.SORTS[self._sort]}"
+        self._show_progress(len(rows))
+
+    def _show_progress(self, shown: int) -> None:
+        """The title line: who, where, how far the work has come, what is shown."""
+        docs = self.app.corpus.documents
+        store = self.app.store
+        done = sum(1 for d in docs if (stored := store.document(d.id)) is not None and stored.status == "done")
+        passages = sum(sum(store.counts_by_tag(d.id).values()) for d in docs)
+        sort = self.sorts[self._sort].replace("tag:", "")
+        self.sub_title = display_text(
+            f"{self.app.annotator} · {self.app.store.path} · {done}/{len(docs)} done · {passages} passages · "
+            f"showing {shown} · sorted by {sort}"
         )
 
     def _row(self, doc: SourceDocument) -> tuple[SourceDocument, list]:
@@ -141,7 +158,7 @@ class LibraryScreen(Screen):
         doc, _ = row
         store = self.app.store
         stored = store.document(doc.id)
-        key = self.SORTS[self._sort]
+        key = self.sorts[self._sort]
         if key == "title":
             return doc.title.lower()
         if key == "words":
@@ -152,20 +169,20 @@ class LibraryScreen(Screen):
             return stored.status if stored else "new"
         if key == "last opened":
             return "" if not stored else "~" + "".join(chr(0x10FFFF - ord(c)) for c in stored.last_opened)
+        if key.startswith("tag:"):
+            return -store.counts_by_tag(doc.id).get(key[4:], 0)
         return doc.path
 
     def action_sort(self) -> None:
-        self._sort = (self._sort + 1) % len(self.SORTS)
+        self._sort = (self._sort + 1) % len(self.sorts)
         self.refresh_table()
-        self.notify(f"sorted by {self.SORTS[self._sort]}", timeout=2)
+        self.notify(f"sorted by {self.sorts[self._sort].replace('tag:', '')}", timeout=2)
 
     @on(DataTable.HeaderSelected)
     def header_sort(self, event: DataTable.HeaderSelected) -> None:
         key = str(event.column_key.value)
-        if key in self.SORTS:
-            self._sort = self.SORTS.index(key)
-        elif key.startswith("tag:"):
-            self._sort = self.SORTS.index("annotations")
+        if key in self.sorts:
+            self._sort = self.sorts.index(key)
         self.refresh_table()
 
     def action_filter(self) -> None:
@@ -174,7 +191,7 @@ class LibraryScreen(Screen):
             box = boxes.first(Input)
             box.display = True
         else:  # mounted on first use: an idle Input costs start-up time
-            box = Input(placeholder="filter by title or path…", id="filter")
+            box = Input(placeholder="words of the title or path; status:new tag:claim annotator:ana…", id="filter")
             self.mount(box, before=self.query_one(DataTable))
         box.focus()
 
@@ -186,12 +203,43 @@ class LibraryScreen(Screen):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
+        # Typing fast rebuilds the list once, when the keys pause.
         self._filter = event.value
-        self.refresh_table()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.12, self.refresh_table)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self.refresh_table()
         self.query_one(DataTable).focus()
+
+    def action_last_row(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1)
+
+    def action_first_row(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_next_undone(self) -> None:
+        """Open the next document (after the highlighted one) that is not done: the library as a work queue."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        store = self.app.store
+        order = [str(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)]
+        start = table.cursor_row or 0
+        for step in range(1, len(order) + 1):
+            doc_id = order[(start + step) % len(order)] if step < len(order) else order[start]
+            stored = store.document(doc_id)
+            if stored is None or stored.status not in ("done", "skipped"):
+                table.move_cursor(row=order.index(doc_id))
+                self.app.open_document(doc_id)
+                return
+        self.notify("Every document shown is done (or skipped).", timeout=4)
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -202,3 +250,48 @@ class LibraryScreen(Screen):
         if table.row_count:
             row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
             self.app.open_document(str(row_key.value))
+
+
+class LibraryFilter:
+    """What the library's filter asks for: words of the title or path, and ``key:value`` terms."""
+
+    def __init__(self, words: list[str], terms: dict[str, list[str]]) -> None:
+        self.words = words
+        self.terms = terms
+
+    def matches(self, doc: SourceDocument, store) -> bool:
+        haystack = f"{doc.title} {doc.path}".lower()
+        if not all(word in haystack for word in self.words):
+            return False
+        stored = store.document(doc.id) if self.terms else None
+        for value in self.terms.get("status", []):
+            if value not in (stored.status if stored else "new"):
+                return False
+        if "tag" in self.terms or "annotator" in self.terms:
+            passages = store.annotations(document=doc.id)
+            for value in self.terms.get("tag", []):
+                if not any(value == a.tag.lower() for a in passages):
+                    return False
+            for value in self.terms.get("annotator", []):
+                if not any(value == a.annotator.lower() for a in passages):
+                    return False
+        return True
+
+
+FILTER_KEYS = ("status", "tag", "annotator")
+
+
+def parse_filter(text: str) -> LibraryFilter:
+    """``status:new tag:claim war`` → documents whose status has "new", with a claim, titled with "war".
+
+    ``status:progress`` finds "in progress"; a key not known is taken as a word.
+    """
+    words: list[str] = []
+    terms: dict[str, list[str]] = {}
+    for token in text.lower().split():
+        key, colon, value = token.partition(":")
+        if colon and key in FILTER_KEYS and value:
+            terms.setdefault(key, []).append(value)
+        else:
+            words.append(token)
+    return LibraryFilter(words, terms)

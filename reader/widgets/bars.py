@@ -61,8 +61,19 @@ class KeyBar(Widget):
         if screen is self.screen:
             self.refresh()
 
+    #: Actions shown first, so that the most useful keys fit a narrow terminal: tagging, selecting,
+    #: help and quit, then the rest in the order the screen declares them.
+    FIRST = ("tag(", "toggle_selection", "app.help", "help", "app.quit", "quit")
+
+    @classmethod
+    def _rank(cls, action: str) -> int:
+        for rank, start in enumerate(cls.FIRST):
+            if action.startswith(start):
+                return rank
+        return len(cls.FIRST)
+
     def _keys(self) -> list[tuple[str, str, str, bool]]:
-        """(key, shown as, description, enabled) for each binding to show, one per action."""
+        """(key, shown as, description, enabled) for each binding to show, one per action, most useful first."""
         app = self.app
         keys = []
         seen: set[str] = set()
@@ -74,7 +85,10 @@ class KeyBar(Widget):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            keys.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+            keys.append((self._rank(binding.action), len(keys), binding.key, app.get_key_display(binding),
+                         binding.description, enabled))
+        keys.sort()
+        keys = [k[2:] for k in keys]
         if palette is not None:
             keys.append(palette)
         return keys
