@@ -77,7 +77,7 @@ def global_options(f: Callable[..., Any] | None = None, *, skip: tuple[str, ...]
                      help="Database file (default: $MARGIN_DB, else the user data folder)."),
         click.option("--annotator", expose_value=False, callback=_remember("annotator"),
                      help="Name stored with new annotations (default: config, else the login name)."),
-        click.option("--tags", expose_value=False, callback=_remember("tags"),
+        click.option("--tags", "global_tags", expose_value=False, callback=_remember("tags"),
                      help="Comma-separated tags for this run, e.g. claim,source,prediction,quote."),
         click.option("--config", "config_path", type=click.Path(path_type=Path), expose_value=False,
                      callback=_remember("config"), help="Config file (default: $MARGIN_CONFIG, else the user config folder)."),

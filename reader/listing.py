@@ -37,7 +37,14 @@ def _style(colour: str) -> str:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """In a terminal, tables fit its width; piped to a file or a program, lines are never wrapped."""
+    if sys.stdout.isatty():
+        return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=True, width=100_000)
+
+
+def _terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _write_json(data: Any) -> None:
@@ -63,8 +70,9 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
         _write_json(rows)
         return
     table = Table(title=f"{len(rows)} documents", title_justify="left")
-    table.add_column("title", overflow="fold", ratio=3)
-    table.add_column("path", overflow="fold", style="dim", ratio=1)
+    wide = {"ratio": 3} if _terminal() else {}
+    table.add_column("title", overflow="fold", **wide)
+    table.add_column("path", overflow="fold", style="dim", **({"ratio": 1} if _terminal() else {}))
     table.add_column("words", justify="right")
     tags = sorted({t for r in rows for t in r["annotations"]}, key=lambda t: (t not in tagset, tagset.names.index(t) if t in tagset else 0, t))
     for tag in tags:
