@@ -47,6 +47,7 @@ class MarginApp(App):
         corpus: Corpus | None = None,
         paths: tuple[Path, ...] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
+        encoding: str | None = None,
         store: Store,
         annotator: str,
         config: Config | None = None,
@@ -61,6 +62,7 @@ class MarginApp(App):
         self._corpus_given = corpus is not None
         self.paths = paths
         self.max_bytes = max_bytes
+        self.encoding = encoding  # --encoding: read every document in it instead of detecting
         self.store = store
         self.annotator = annotator
         self.config = config or Config()
@@ -155,7 +157,7 @@ class MarginApp(App):
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
 
-        corpus = load_corpus(self.paths, self.max_bytes, progress, known)
+        corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding)
         self.call_from_thread(self._corpus_loaded, corpus)
 
     def _corpus_loaded(self, corpus: Corpus) -> None:

@@ -191,8 +191,21 @@ def cli() -> None:
 
 
 def _max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--encoding", callback=_check_encoding, metavar="NAME",
+                     help="Read the documents in this encoding (e.g. latin-1) instead of detecting it.")(f)
     return click.option("--max-size", type=float, default=DEFAULT_MAX_MB, show_default=True, metavar="MB",
                         help="Skip files larger than this many megabytes.")(f)
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
 
 
 @cli.command("open")
@@ -203,8 +216,8 @@ def _max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--ask-annotator", is_flag=True, hidden=True, help="Ask for the annotator's name first.")
 @global_options
 @click.pass_context
-def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store_socket: Path | None,
-             ask_annotator: bool) -> None:
+def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, encoding: str | None,
+             store_socket: Path | None, ask_annotator: bool) -> None:
     """Open the reader on PATHS (files or folders; default: the bundled seeds)."""
     conf = settings(ctx)
     missing = [str(p) for p in paths if not p.exists()]
@@ -219,7 +232,8 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store
     try:
         from .app import MarginApp  # Textual is imported only here
 
-        MarginApp(paths=paths, max_bytes=int(max_size * 1024 * 1024), store=store, annotator=conf.annotator,
+        MarginApp(paths=paths, max_bytes=int(max_size * 1024 * 1024), encoding=encoding, store=store,
+                  annotator=conf.annotator,
                   config=conf.config, tagset=conf.tagset, ask_annotator=ask_annotator,
                   watch_store=store_socket is not None, served=store_socket is not None).run()
     finally:
@@ -239,7 +253,7 @@ def open_cmd(ctx: click.Context, paths: tuple[Path, ...], max_size: float, store
 @global_options
 @click.pass_context
 def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int, token: str | None,
-              public_url: str | None, max_sessions: int, max_size: float) -> None:
+              public_url: str | None, max_sessions: int, max_size: float, encoding: str | None) -> None:
     """Serve the reader to browsers: each tab gets its own session, all share one database.
 
     Open http://HOST:PORT/?annotator=NAME (and &token=… when --token is set).
@@ -252,7 +266,7 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
                    "authentication beyond --token, and no TLS (use a reverse proxy)", err=True)
     if token is not None and len(token) < 8:
         fail("--token must be at least 8 characters")
-    extra = ["--max-size", str(max_size)]
+    extra = ["--max-size", str(max_size), *(["--encoding", encoding] if encoding else [])]
     if ctx.meta.get("margin.tags"):
         extra += ["--tags", ctx.meta["margin.tags"]]
     if ctx.meta.get("margin.config"):
@@ -270,7 +284,8 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
 @_max_size_option
 @global_options
 @click.pass_context
-def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: float) -> None:
+def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: float,
+             encoding: str | None) -> None:
     """List documents: title, words, annotations per tag, status."""
     from .corpus import known_titles, load_corpus
     from .listing import print_documents
@@ -281,7 +296,7 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
         if store is not None:
             up_to_date(store)
         known = known_titles(store) if store is not None else {}
-        corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known)
+        corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known, encoding=encoding)
         for skipped in corpus.skipped:
             say(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
         print_documents(corpus, store, conf.tagset, as_json=as_json)
@@ -295,7 +310,7 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
 @click.option("--show-dropped", is_flag=True, help="Also print the dropped lines, dimmed, with the reason for each.")
 @_max_size_option
 @global_options
-def clean_cmd(file: str, show_dropped: bool, max_size: float) -> None:
+def clean_cmd(file: str, show_dropped: bool, max_size: float, encoding: str | None) -> None:
     """Print the cleaned text of FILE (or - for standard input)."""
     from .cleaning import clean
     from .corpus import decode_bytes
@@ -315,7 +330,7 @@ def clean_cmd(file: str, show_dropped: bool, max_size: float) -> None:
         except OSError as err:
             fail(f"{file}: {err.strerror}")
         name = file
-    text, problem = decode_bytes(data)
+    text, problem = decode_bytes(data, encoding)
     if text is None:
         fail(f"{name}: {problem}")
     print_cleaned(clean(text), show_dropped=show_dropped)

@@ -70,10 +70,55 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_bytes(data: bytes) -> tuple[str | None, str]:
-    """Decode a file's bytes to text, or say in a few words why it is not text."""
+# Single-byte code pages that charset detection confuses: the same bytes decode to plausible letters
+# in both families ("crème" as cp1250 is "crčme"). The words around them tell the language.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15", "mac_roman")
+_CENTRAL = ("cp1250", "iso8859_2", "mac_latin2", "cp1257", "iso8859_10", "iso8859_13", "cp775")
+_WESTERN_WORDS = frozenset(
+    "the and of to in is that for with was on are by this from le la les des et est une dans pour que qui "
+    "der die das und ist nicht mit von den el los las del por con una para como il di che è per della "
+    "het een van en niet zijn op o os do da em não".split()
+)
+_CENTRAL_WORDS = frozenset(
+    "a je se na že to v ve s z do pro jak ale by jsou které nie się jest że w z na do to jak ale są "
+    "és az egy hogy nem is meg de van ez le je i u na da se za od su što ili".split()
+)
+
+
+def _west_or_central(data: bytes, guess: str) -> str:
+    """Between a Western and a Central European code page, the one the text's own words speak for."""
+    family = _WESTERN if guess in _WESTERN else _CENTRAL if guess in _CENTRAL else None
+    if family is None:
+        return guess
+    words = [w.lower() for w in data[:200_000].decode("ascii", "ignore").split()]
+    western = sum(w in _WESTERN_WORDS for w in words)
+    central = sum(w in _CENTRAL_WORDS and w not in _WESTERN_WORDS for w in words)
+    other = "cp1252" if family is _CENTRAL and western > 2 * central else (
+        "cp1250" if family is _WESTERN and central > 2 * western else None)
+    if other is None:
+        return guess
+    try:
+        data.decode(other)
+    except UnicodeDecodeError:
+        return guess
+    return other
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str | None, str]:
+    """Decode a file's bytes to text, or say in a few words why it is not text.
+
+    ``encoding`` (``--encoding``) forces one; else a byte-order mark, else UTF-8, else detection.
+    """
     if not data.strip():
         return None, "empty file"
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as err:
+            return None, f"not {encoding}: undecodable byte at {err.start}"
+        except LookupError:
+            return None, f"unknown encoding {encoding!r}"
+        return _checked(normalise_newlines(text), encoding)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -92,11 +137,12 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
     best = from_bytes(data[: 4 * 1024 * 1024]).best()
     if best is None or best.encoding is None:
         return None, "binary file or unknown encoding"
+    chosen = _west_or_central(data, best.encoding)
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(chosen)
     except (UnicodeDecodeError, LookupError):
-        return None, f"cannot decode as {best.encoding}"
-    return _checked(normalise_newlines(text), best.encoding)
+        return None, f"cannot decode as {chosen}"
+    return _checked(normalise_newlines(text), chosen)
 
 
 def _checked(text: str, encoding: str) -> tuple[str | None, str]:
@@ -152,7 +198,8 @@ class SourceDocument:
     def title(self) -> str:
         for line in self.text.split("\n", 20)[:20]:
             if line.strip():
-                return line.strip()[:200]
+                # A Markdown heading's "#" marks are not part of its title.
+                return line.strip().lstrip("#").strip()[:200] or line.strip()[:200]
         return self.file.name
 
     @cached_property
@@ -169,7 +216,8 @@ class Corpus:
         return next((d for d in self.documents if d.id == doc_id), None)
 
 
-def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument | Skipped:
+def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                  encoding: str | None = None) -> SourceDocument | Skipped:
     """Read one file; only a regular file, and never more than ``max_bytes`` (a device or a pipe
     named as a document — ``/dev/zero``, a FIFO — is skipped, not read forever)."""
     try:
@@ -184,7 +232,7 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES)
             return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB")
     except OSError as err:
         return Skipped(shown_as, f"unreadable: {err.strerror or err}")
-    text, how = decode_bytes(data)
+    text, how = decode_bytes(data, encoding)
     if text is None:
         return Skipped(shown_as, how)
     return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how, info.st_size, info.st_mtime_ns)
@@ -203,8 +251,11 @@ def load_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
     known: Mapping[str, tuple[str, int]] | None = None,
+    encoding: str | None = None,
 ) -> Corpus:
     """Read and clean every document under ``paths`` (default: the bundled seeds).
+
+    ``encoding`` (``--encoding``) reads every file in that encoding instead of detecting it.
 
     ``progress(done, total)`` is called after each file, for a progress bar. Documents in
     ``known`` (id → title, words; see ``known_titles``) are not cleaned until first used.
@@ -219,7 +270,7 @@ def load_corpus(
             continue
         files += _files_of(path)
     for done, (file, shown) in enumerate(files, start=1):
-        found = read_document(file, shown, max_bytes)
+        found = read_document(file, shown, max_bytes, encoding)
         if isinstance(found, Skipped):
             corpus.skipped.append(found)
         elif found.id not in seen:

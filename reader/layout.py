@@ -196,6 +196,21 @@ class WrappedText:
         return lines
 
 
+_MD_HEADING = re.compile(r"#{1,6}\s")
+_HEADING_ENDS = tuple(".!?:;,\"”’)…")
+
+
+def is_heading(paragraph: str) -> bool:
+    """A paragraph shown as a heading: a Markdown heading, or a short line that is no sentence."""
+    line = paragraph.strip()
+    if not line:
+        return False
+    if _MD_HEADING.match(line):
+        return True
+    return len(line) <= 90 and len(line.split()) <= 14 and not line.endswith(_HEADING_ENDS) and any(
+        ch.isalpha() for ch in line)
+
+
 # -- motions ---------------------------------------------------------------------------------
 
 

@@ -64,6 +64,7 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
                 "words": doc.words,
                 "annotations": {tag: counts.get(tag, 0) for tag in sorted(set(tagset.names) | set(counts))},
                 "status": stored.status if stored else "new",
+                "encoding": doc.encoding,
             }
         )
     if as_json:

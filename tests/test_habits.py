@@ -141,3 +141,45 @@ def test_usage_mistakes_and_piped_output(tmp_path: Path) -> None:
         assert any(title in line for line in listed.stdout.splitlines()), title
     dropped = run_margin("clean", sorted(SEEDS.glob("*.txt"))[0], "--show-dropped")
     assert max(map(len, dropped.stdout.splitlines())) > 80
+
+
+def test_western_text_is_read_as_western_and_encoding_can_be_forced(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = ("The dessert was a crème brûlée, served after the pâté at the café on the corner. "
+            "It was the best of the week and the chef was proud of it.\n")
+    (folder / "dessert.txt").write_bytes(("A Dinner In Paris\n\n" + body * 3).encode("latin-1"))
+    czech = "Příliš žluťoučký kůň úpěl ďábelské ódy a je to tak, že se na to v zimě díval.\n"
+    (folder / "kun.txt").write_bytes(("Kůň\n\n" + czech * 3).encode("cp1250"))
+    listed = run_margin("list", folder, "--json")
+    rows = {r["path"]: r for r in __import__("json").loads(listed.stdout)}
+    assert rows["dessert.txt"]["encoding"] in ("cp1252", "latin_1", "iso8859_15")
+    assert rows["kun.txt"]["encoding"] in ("cp1250", "iso8859_2")
+    cleaned = run_margin("clean", folder / "dessert.txt")
+    assert "crème brûlée" in cleaned.stdout and "crčme" not in cleaned.stdout
+    forced = run_margin("clean", folder / "dessert.txt", "--encoding", "cp1250")
+    assert "crčme" in forced.stdout
+    bad = run_margin("clean", folder / "dessert.txt", "--encoding", "klingon")
+    assert bad.returncode == 1 and "unknown encoding" in bad.stderr
+
+
+async def test_markdown_titles_lose_their_marks_and_headings_are_bold(db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "md"
+    folder.mkdir()
+    paragraph = ("Officials in the capital said on Tuesday that the talks would resume next week, according to a "
+                 "statement released by the ministry after the meeting ended late in the evening.")
+    (folder / "a.md").write_text(f"# The Real Title\n\n{paragraph}\n\n{paragraph}\n\n## A Section\n\n{paragraph}\n\n"
+                                 f"{paragraph}\n", encoding="utf-8")
+    (doc,) = load_corpus([folder]).documents
+    assert doc.title == "The Real Title"
+    app = make_app(db_path, paths=(folder,))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one("#text")
+        lines = [view.render_line(y) for y in range(20)]
+        heading = next(strip for strip in lines if "A Section" in strip.text)
+        body = next(strip for strip in lines if "Officials" in strip.text)
+        assert any(seg.style and seg.style.bold for seg in heading if "Section" in seg.text)
+        assert not any(seg.style and seg.style.bold for seg in body if "capital" in seg.text)
+    app.store.close()

@@ -599,6 +599,7 @@ class DocumentScreen(Screen):
         self._remember_position()
         self.raw_view = not self.raw_view
         cleaned = self.document.cleaned
+        self.view.show_headings = not self.raw_view
         if self.raw_view:
             dimmed = [(d.start, d.end) for d in cleaned.dropped]
             raw_cursor = cleaned.to_raw(min(self.view.cursor, max(0, len(self.document.text) - 1)))

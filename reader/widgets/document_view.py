@@ -26,6 +26,7 @@ from textual.strip import Strip
 from reader.layout import (
     WrappedText,
     display_text,
+    is_heading,
     next_sentence,
     next_word,
     previous_sentence,
@@ -58,7 +59,8 @@ def _contrast(colour: str) -> str:
 class DocumentView(ScrollView, can_focus=True):
     """Read and select text. Keys move the cursor; ``v`` and shift+motion select."""
 
-    COMPONENT_CLASSES = {"document-view--selection", "document-view--match", "document-view--cursor"}
+    COMPONENT_CLASSES = {"document-view--selection", "document-view--match", "document-view--cursor",
+                         "document-view--heading"}
     # The selection is underlined and bold on the theme's accent: no tag colour alone looks like it,
     # so tagging visibly changes what is on screen.
     DEFAULT_CSS = """
@@ -73,6 +75,9 @@ class DocumentView(ScrollView, can_focus=True):
     }
     DocumentView > .document-view--cursor {
         text-style: reverse bold;
+    }
+    DocumentView > .document-view--heading {
+        text-style: bold;
     }
     """
 
@@ -132,6 +137,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._mouse_down = False
         self._goal_column: int | None = None
         self._style_cache: dict[tuple, Style] = {}
+        self._headings: dict[int, bool] = {}  # paragraph start → shown as a heading
+        self.show_headings = True  # off for the raw page
         # What a selection saves as (trimmed, snapped to words): the screen passes the editing rule
         # down, so the selection is drawn exactly as it will be stored.
         self.span_rule: SpanRule | None = None
@@ -145,6 +152,7 @@ class DocumentView(ScrollView, can_focus=True):
     def set_text(self, text: str, cursor: int = 0, dimmed: list[tuple[int, int]] | None = None) -> None:
         self._text = text
         self._wrapped = None
+        self._headings = {}
         self._dimmed = dimmed or []
         self.clear_selection()
         self._matches = []
@@ -380,6 +388,8 @@ class DocumentView(ScrollView, can_focus=True):
             shown_end -= 1
         shown_end = max(shown_end, start)
         display = display_text(self._text[start:shown_end])
+        if self.show_headings and self._heading_at(start):
+            base = base + self.get_component_rich_style("document-view--heading", partial=True)
 
         # Everything that can change the style inside this line, as spans; the line is cut at their ends
         # and each piece styled once.
@@ -419,6 +429,16 @@ class DocumentView(ScrollView, can_focus=True):
             self.call_after_refresh(self._sync_height)
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _heading_at(self, offset: int) -> bool:
+        """Whether the paragraph holding ``offset`` is a heading (decided once per paragraph)."""
+        start = self._text.rfind("\n", 0, offset) + 1
+        known = self._headings.get(start)
+        if known is None:
+            end = self._text.find("\n", start)
+            paragraph = self._text[start : end if end >= 0 else len(self._text)]
+            known = self._headings[start] = len(paragraph) < 200 and is_heading(paragraph)
+        return known
 
     def _style(self, base: Style, key: tuple) -> Style:
         """The style of a piece of text, from (passage colour, overlapped, dimmed, match, selected, cursor)."""
