@@ -38,5 +38,5 @@ async def test_key_line_follows_the_screen_and_a_click_presses_the_key(db_path: 
         await pilot.pause()
         assert isinstance(app.screen, DocumentScreen)
         keys = shown(app.screen.query_one(KeyBar))
-        assert "v Select t Tag" in keys and " o Sort " not in keys  # compact: these keys do not fit otherwise
+        assert "1 claim 2 source 3 prediction v Select ? Help q Quit t Tag" in keys and " o Sort " not in keys  # compact: these keys do not fit otherwise
     store.close()

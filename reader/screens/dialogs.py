@@ -139,8 +139,8 @@ class ExportDialog(_Dialog):
                 yield Label("Download as (a file for your browser; nothing is written on the server)")
                 yield Input(self.initial["path"] or "margin-export.json", id="path", compact=True)
             else:
-                yield Label("Write to")
-                yield Input(self.initial["path"] or str(self.default_dir / "margin-export.json"), id="path", compact=True)
+                yield Label("Write to (a file; a relative path starts in the folder margin was started in)")
+                yield Input(self.initial["path"] or "margin-export.json", id="path", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

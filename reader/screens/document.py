@@ -629,7 +629,9 @@ class DocumentScreen(Screen):
                 self.app.call_from_thread(self.app.deliver_binary, io.BytesIO(content), save_filename=filename)
                 done = f"sent {filename} to your browser as a download"
             else:
-                done = export_to(self.store, name, selection, Path(choice["path"]).expanduser(), texts)
+                target = Path(choice["path"]).expanduser()
+                done = export_to(self.store, name, selection, target if target.is_absolute() else Path.cwd() / target,
+                                 texts)
         except MarginError as err:
             self.app.call_from_thread(self._export_failed, choice, str(err))
             return

@@ -46,7 +46,8 @@ class ReviewScreen(Screen):
         title = Text()
         title.append(f"Review: {display_text(self.document.title)}", style="bold")
         open_ = sum(not d.resolved for d in found)
-        title.append(f"   {len(found)} disagreements, {open_} without a gold version · Enter accepts into gold", style="dim")
+        title.append(f"   {len(found)} disagreement{'s' if len(found) != 1 else ''}, {open_} without a gold version · "
+                     "Enter accepts into gold", style="dim")
         self.query_one("#review-title", Static).update(title)
         options: list[Option] = []
         text = self.document.text
