@@ -169,6 +169,8 @@ async def test_remapped_keys_are_the_keys_shown_and_used(db_path: Path) -> None:
         await pilot.press("z")
         await pilot.pause()
         assert len(app.store) == 0
+        keys = str(app.screen.query_one("KeyBar").render())
+        assert "T Tag…" in keys and "z Undo" in keys and "c claim" in keys and "t Tag" not in keys
         await pilot.press("question_mark")
         await pilot.pause()
         rows = dict((desc, keys) for keys, desc in app.screen.bindings_table)
