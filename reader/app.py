@@ -7,6 +7,7 @@ nothing else; the screens map keys to the session and show what it returns.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual import work
@@ -21,7 +22,15 @@ from annotations.store import Store
 
 from .commands import ScreenActions, active_keys
 from .config import Config
-from .corpus import DEFAULT_MAX_BYTES, Corpus, SourceDocument, cleaner_version, known_titles, load_corpus
+from .corpus import (
+    DEFAULT_MAX_BYTES,
+    Corpus,
+    SourceDocument,
+    cleaner_version,
+    known_files,
+    known_titles,
+    load_corpus,
+)
 from .screens.library import CorpusProgress, LibraryScreen
 from .terminal import sanitise
 
@@ -143,21 +152,27 @@ class MarginApp(App):
             self._corpus_ready()
         else:
             # What the database remembers is read here, on the UI thread: a remote store is not shared.
-            self._load_corpus(known_titles(self.store))
+            self._load_corpus(known_titles(self.store), known_files(self.store))
         if self.ask_annotator:
             self._ask_annotator()
 
     @work(thread=True, exclusive=True, group="corpus")
-    def _load_corpus(self, known: dict[str, tuple[str, int]]) -> None:
+    def _load_corpus(self, known: dict[str, tuple[str, int]], files: dict[str, tuple[str, int, int]]) -> None:
         """Read and clean the documents off the UI thread; the library shows the progress.
 
-        Documents the database knows from this cleaner are cleaned only when opened.
+        Documents the database knows from this cleaner, unchanged on disk, are not even read; the
+        others are read and cleaned for their title and words, then only those are kept. Progress
+        reaches the screen a few times a second, not after every file.
         """
+        last = [0.0]
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
+            now = time.monotonic()
+            if done == total or now - last[0] >= 0.2:
+                last[0] = now
+                self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
 
-        corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding)
+        corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding, files, keep_text=False)
         self.call_from_thread(self._corpus_loaded, corpus)
 
     def _corpus_loaded(self, corpus: Corpus) -> None:
@@ -188,7 +203,7 @@ class MarginApp(App):
             last = self.store.last_opened(among=[d.id for d in self.corpus.documents])
             if last is not None:
                 self.open_document(last.id)
-        large = [d for d in self.corpus.documents if not d.is_cleaned and len(d.raw) > PREPARE_AHEAD]
+        large = [d for d in self.corpus.documents if not d.is_cleaned and d.size > PREPARE_AHEAD]
         if large:
             self._prepare(large)
 
@@ -287,7 +302,7 @@ class MarginApp(App):
 
         Only the last document asked for opens (a second Enter while the first is cleaned wins).
         """
-        if len(doc.raw) > LARGE_DOCUMENT:
+        if doc.size > LARGE_DOCUMENT:
             self.call_from_thread(self.notify, f"Preparing {doc.path}…", timeout=3)
         try:
             doc.cleaned  # noqa: B018 - cached on the document

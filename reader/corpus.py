@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import stat
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -64,6 +65,16 @@ def known_titles(store: AnnotationStore) -> dict[str, tuple[str, int]]:
     if not version:
         return {}
     return {d.id: (d.title, d.words) for d in store.documents() if d.cleaner == version and d.title}
+
+
+def known_files(store: AnnotationStore) -> dict[str, tuple[str, int, int]]:
+    """Resolved path → (id, size, mtime) of each file the database remembers from this same cleaner:
+    unchanged (same size and time), it is listed without being read, hashed or cleaned."""
+    version = cleaner_version()
+    if not version:
+        return {}
+    return {d.source: (d.id, d.size, d.mtime) for d in store.documents()
+            if d.source and d.cleaner == version and d.title and d.size >= 0}
 
 
 def normalise_newlines(text: str) -> str:
@@ -159,32 +170,76 @@ class Skipped:
     reason: str
 
 
-@dataclass(eq=False)
 class SourceDocument:
-    """One readable file of the corpus. The cleaned text is computed on first use."""
+    """One readable file of the corpus.
 
-    id: str
-    path: str
-    file: Path
-    raw: str
-    encoding: str = "utf-8"
-    size: int = -1  # the file's size and modification time (ns) when it was read
-    mtime: int = -1
+    Its raw text is read, and its cleaned text computed, when first needed: a document the
+    database remembers (same file, same size and modification time, same cleaner) is listed
+    from the database alone. Cleaning happens once, even when two threads ask at the same time
+    (the reader's opening and its background preparation): the lock makes it explicit, since
+    ``functools.cached_property`` no longer locks from Python 3.12 on.
+    """
 
-    @cached_property
+    def __init__(self, id: str, path: str, file: Path, raw: str | None, encoding: str = "utf-8",
+                 size: int = -1, mtime: int = -1, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.id = id
+        self.path = path
+        self.file = file
+        self.encoding = encoding
+        self.size = size  # the file's size and modification time (ns) when it was read or checked
+        self.mtime = mtime
+        self._raw = raw
+        self._cleaned: Cleaned | None = None
+        self._lock = threading.RLock()
+        self._max_bytes = max_bytes
+
+    def __repr__(self) -> str:
+        return f"SourceDocument(id={self.id[:12]}…, path={self.path!r})"
+
+    @property
+    def raw(self) -> str:
+        if self._raw is None:
+            with self._lock:
+                if self._raw is None:
+                    self._raw = self._read_again()
+        return self._raw
+
+    def _read_again(self) -> str:
+        """A remembered file, read only now that its text is needed."""
+        found = read_document(self.file, self.path, self._max_bytes)
+        if isinstance(found, Skipped):
+            raise OSError(f"{self.path}: {found.reason}")
+        self.encoding = found.encoding
+        return found.raw
+
+    @property
     def cleaned(self) -> Cleaned:
-        from .cleaning import clean  # imported on first use: a start on known documents needs no cleaner
+        cleaned = self._cleaned
+        if cleaned is None:
+            with self._lock:
+                if self._cleaned is None:
+                    from .cleaning import clean  # imported on first use: a start on known documents needs no cleaner
 
-        return clean(self.raw)
+                    self._cleaned = clean(self.raw)
+                cleaned = self._cleaned
+        return cleaned
 
     @property
     def is_cleaned(self) -> bool:
-        return "cleaned" in self.__dict__
+        return self._cleaned is not None
 
     def remember(self, title: str, words: int) -> None:
         """Take the title and word count from the database instead of cleaning the text for them."""
         self.__dict__["title"] = title
         self.__dict__["words"] = words
+
+    def forget_text(self) -> None:
+        """Keep only what the library shows (title, words): the text is read again when opened."""
+        self.__dict__.setdefault("title", self.title)
+        self.__dict__.setdefault("words", self.words)
+        with self._lock:
+            self._raw = None
+            self._cleaned = None
 
     @property
     def text(self) -> str:
@@ -213,7 +268,10 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
 
     def by_id(self, doc_id: str) -> SourceDocument | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        index = self.__dict__.get("_index")
+        if index is None or len(index) != len(self.documents):
+            index = self.__dict__["_index"] = {d.id: d for d in self.documents}
+        return index.get(doc_id)
 
 
 def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -235,7 +293,8 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
     text, how = decode_bytes(data, encoding)
     if text is None:
         return Skipped(shown_as, how)
-    return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how, info.st_size, info.st_mtime_ns)
+    return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how, info.st_size, info.st_mtime_ns,
+                          max_bytes=max_bytes)
 
 
 def _files_of(path: Path) -> list[tuple[Path, str]]:
@@ -252,10 +311,15 @@ def load_corpus(
     progress: Callable[[int, int], None] | None = None,
     known: Mapping[str, tuple[str, int]] | None = None,
     encoding: str | None = None,
+    files: Mapping[str, tuple[str, int, int]] | None = None,
+    keep_text: bool = True,
 ) -> Corpus:
     """Read and clean every document under ``paths`` (default: the bundled seeds).
 
     ``encoding`` (``--encoding``) reads every file in that encoding instead of detecting it.
+    ``files`` (see ``known_files``): a remembered file with the same size and modification time is
+    not even read. ``keep_text=False`` forgets each text once its title and words are known (the
+    reader keeps only what the library shows; a document is read again when opened).
 
     ``progress(done, total)`` is called after each file, for a progress bar. Documents in
     ``known`` (id → title, words; see ``known_titles``) are not cleaned until first used.
@@ -263,14 +327,17 @@ def load_corpus(
     known = known or {}
     corpus = Corpus()
     seen: set[str] = set()
-    files: list[tuple[Path, str]] = []
+    found_files: list[tuple[Path, str]] = []
     for path in paths or (seeds_path(),):
         if not path.exists():
             corpus.skipped.append(Skipped(str(path), "no such file or folder"))
             continue
-        files += _files_of(path)
-    for done, (file, shown) in enumerate(files, start=1):
-        found = read_document(file, shown, max_bytes, encoding)
+        found_files += _files_of(path)
+    remembered = files or {}
+    for done, (file, shown) in enumerate(found_files, start=1):
+        found = _remembered(file, shown, remembered, known, max_bytes) if remembered and not encoding else None
+        if found is None:
+            found = read_document(file, shown, max_bytes, encoding)
         if isinstance(found, Skipped):
             corpus.skipped.append(found)
         elif found.id not in seen:
@@ -279,10 +346,28 @@ def load_corpus(
                 found.remember(*known[found.id])
             else:
                 found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
+                if not keep_text:
+                    found.forget_text()
             corpus.documents.append(found)
         if progress is not None:
-            progress(done, len(files))
+            progress(done, len(found_files))
     return corpus
+
+
+def _remembered(file: Path, shown: str, files: Mapping[str, tuple[str, int, int]],
+                known: Mapping[str, tuple[str, int]], max_bytes: int) -> SourceDocument | None:
+    """A document the database remembers, unchanged on disk: made from the database, not the file."""
+    try:
+        entry = files.get(str(file.resolve()))
+        if entry is None:
+            return None
+        doc_id, size, mtime = entry
+        info = file.stat()
+    except OSError:
+        return None
+    if (info.st_size, info.st_mtime_ns) != (size, mtime) or doc_id not in known:
+        return None
+    return SourceDocument(doc_id, shown, file, None, "", size, mtime, max_bytes=max_bytes)
 
 
 def document_texts(corpus: Corpus) -> list[DocumentText]:

@@ -65,9 +65,78 @@ async def test_first_start_records_the_cleaner_with_each_document(db_path: Path)
     async with app.run_test(size=(120, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert all(d.is_cleaned for d in app.corpus.documents)
+        # Each document was cleaned for its title and words; then only those are kept in memory.
+        assert all(d.title and d.words and not d.is_cleaned for d in app.corpus.documents)
     assert {d.cleaner for d in store.documents()} == {cleaner_version()}
+    assert all(d.size > 0 and d.mtime > 0 for d in store.documents())
     store.close()
+
+
+async def test_a_later_start_does_not_read_hash_or_clean_unchanged_files(db_path: Path, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    import shutil
+
+    import reader.corpus
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    store = AnnotationStore(db_path)
+    first = MarginApp(paths=(folder,), store=store, annotator="tester", resume=False)
+    async with first.run_test(size=(120, 30)):
+        await first.workers.wait_for_complete()
+    store.close()
+    changed = sorted(folder.glob("*.txt"))[3]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA new closing paragraph, added later.\n",
+                       encoding="utf-8")
+    read: list[str] = []
+    real_read = reader.corpus.read_document
+
+    def counting(file, *args, **kwargs):
+        read.append(Path(file).name)
+        return real_read(file, *args, **kwargs)
+
+    monkeypatch.setattr(reader.corpus, "read_document", counting)
+    store = AnnotationStore(db_path)
+    again = MarginApp(paths=(folder,), store=store, annotator="tester", resume=False)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert read == [changed.name]  # only the file that changed was read
+        assert len(again.corpus.documents) == 5 and not any(d.is_cleaned for d in again.corpus.documents)
+        await pilot.press("enter")  # opening one reads it then
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(read) == 2 and again.screen.document.is_cleaned
+    store.close()
+
+
+def test_a_document_is_cleaned_once_when_two_threads_ask(monkeypatch) -> None:
+    import threading
+
+    import reader.cleaning
+
+    calls = []
+    real_clean = reader.cleaning.clean
+    gate = threading.Barrier(2)
+
+    def slow_clean(raw: str):
+        calls.append(1)
+        return real_clean(raw)
+
+    monkeypatch.setattr(reader.cleaning, "clean", slow_clean)
+    doc = load_corpus([SEEDS], keep_text=False).documents[0]
+    calls.clear()
+
+    def ask() -> None:
+        gate.wait()
+        assert doc.text
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
 
 
 async def test_progress_bar_appears_only_when_reading_takes_a_while(db_path: Path, monkeypatch) -> None:
@@ -98,7 +167,7 @@ async def test_progress_bar_appears_only_when_reading_takes_a_while(db_path: Pat
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not app.screen.query("#loading")
-        assert "5 of 5 documents" in app.screen.sub_title
+        assert "showing 5 · " in app.screen.sub_title
     store.close()
 
 

@@ -126,9 +126,9 @@ class LibraryScreen(Screen):
             for index, (doc, _) in enumerate(rows):
                 if doc.id == current:
                     table.move_cursor(row=index)
-        self._show_progress(len(rows))
+        self._show_counts(len(rows))
 
-    def _show_progress(self, shown: int) -> None:
+    def _show_counts(self, shown: int) -> None:
         """The title line: who, where, how far the work has come, what is shown."""
         docs = self.app.corpus.documents
         store = self.app.store
