@@ -181,3 +181,29 @@ def test_agree_command_and_gold_export(team) -> None:
     assert "Cohen" in table.stdout and "Krippendorff" in table.stdout
     assert run_margin("agree", "--db", merged, "--annotators", "ana").returncode == 1
     assert json.loads(run_margin("export", "--db", merged, "--gold").stdout)["passages"] == []
+
+
+def test_overlap_f1_sweep_agrees_with_the_definition() -> None:
+    import random
+
+    from annotations.agreement import overlap_f1
+    from annotations.model import Annotation
+
+    rng = random.Random(5)
+
+    def passages(who: str) -> list[Annotation]:
+        out = []
+        for k in range(300):
+            start = rng.randrange(0, 2000)
+            out.append(Annotation(id=f"{who}{k}", document=rng.choice("de"), tag=rng.choice(("claim", "source")),
+                                  text="x", start=start, end=start + rng.randint(1, 60), raw_start=0, raw_end=1))
+        return out
+
+    a, b = passages("a"), passages("b")
+
+    def found(x, others):
+        return any(o.document == x.document and o.tag == x.tag and o.start < x.end and x.start < o.end for o in others)
+
+    r = sum(found(x, b) for x in a) / len(a)
+    p = sum(found(y, a) for y in b) / len(b)
+    assert abs(overlap_f1(a, b) - 2 * p * r / (p + r)) < 1e-12
