@@ -183,3 +183,21 @@ async def test_markdown_titles_lose_their_marks_and_headings_are_bold(db_path: P
         assert any(seg.style and seg.style.bold for seg in heading if "Section" in seg.text)
         assert not any(seg.style and seg.style.bold for seg in body if "capital" in seg.text)
     app.store.close()
+
+
+async def test_back_in_the_library_only_the_changed_cells_change(db_path: Path) -> None:
+    app = make_app(db_path, resume=False)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        library = app.screen
+        table = library.query_one("DataTable")
+        rebuilt = []
+        real = library.refresh_table
+        library.refresh_table = lambda: (rebuilt.append(1), real())[1]
+        await pilot.press("down", "enter", "1", "escape")
+        await pilot.pause()
+        assert app.screen is library and rebuilt == []  # updated in place, not rebuilt
+        doc_id = str(table.coordinate_to_cell_key((1, 0)).row_key.value)
+        assert str(table.get_cell(doc_id, "tag:claim")) == "1"
+        assert str(table.get_cell(doc_id, "status")) == "in progress" and table.cursor_row == 1
+    app.store.close()
