@@ -311,9 +311,10 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
 @_max_size_option
 @global_options
 def clean_cmd(file: str, show_dropped: bool, max_size: float, encoding: str | None) -> None:
-    """Print the cleaned text of FILE (or - for standard input)."""
+    """Print the cleaned text of FILE (or - for standard input); an HTML page is turned into text first."""
     from .cleaning import clean
-    from .corpus import decode_bytes
+    from .corpus import decode_page
+    from .html import HTML_SUFFIXES, looks_like_html
     from .listing import print_cleaned
 
     if file == "-":
@@ -330,7 +331,8 @@ def clean_cmd(file: str, show_dropped: bool, max_size: float, encoding: str | No
         except OSError as err:
             fail(f"{file}: {err.strerror}")
         name = file
-    text, problem = decode_bytes(data, encoding)
+    html = Path(file).suffix.lower() in HTML_SUFFIXES if file != "-" else looks_like_html(data)
+    text, problem = decode_page(data, encoding, html=html)
     if text is None:
         fail(f"{name}: {problem}")
     print_cleaned(clean(text), show_dropped=show_dropped)

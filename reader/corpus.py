@@ -18,13 +18,15 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .html import HTML_SUFFIXES, declared_charset, html_to_text
+
 if TYPE_CHECKING:
     from annotations.importing import DocumentText
     from annotations.store import AnnotationStore
 
     from .cleaning import Cleaned
 
-TEXT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -154,6 +156,26 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str | None, 
     except (UnicodeDecodeError, LookupError):
         return None, f"cannot decode as {chosen}"
     return _checked(normalise_newlines(text), chosen)
+
+
+def decode_page(data: bytes, encoding: str | None = None, *, html: bool = False) -> tuple[str | None, str]:
+    """A file's text: decoded, and for an HTML page converted to text (``html``, or when it looks like one
+    and is not plain text); or why it cannot be read."""
+    if not html:
+        return decode_bytes(data, encoding)
+    declared = None if encoding else declared_charset(data)
+    text, how = decode_bytes(data, encoding or declared)
+    if text is None and declared:
+        text, how = decode_bytes(data)  # the page's own charset is wrong: detection decides
+    if text is None:
+        return None, how
+    try:
+        converted = html_to_text(text)
+    except Exception as err:  # a page inscriptis cannot parse is skipped like any unreadable file
+        return None, f"not readable as HTML ({type(err).__name__})"
+    if not converted.strip():
+        return None, "an HTML page without text"
+    return converted, f"html, {how}"
 
 
 def _checked(text: str, encoding: str) -> tuple[str | None, str]:
@@ -290,7 +312,7 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
             return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB")
     except OSError as err:
         return Skipped(shown_as, f"unreadable: {err.strerror or err}")
-    text, how = decode_bytes(data, encoding)
+    text, how = decode_page(data, encoding, html=file.suffix.lower() in HTML_SUFFIXES)
     if text is None:
         return Skipped(shown_as, how)
     return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how, info.st_size, info.st_mtime_ns,
