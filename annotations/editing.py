@@ -19,11 +19,11 @@ Refusals raise ``EditRefused`` (a ``MarginError``) with a one-line reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .errors import EditRefused, NotFound
-from .history import Change, History, Step
+from .history import Change, DocumentChange, History, Step
 from .model import GOLD, Annotation, Selector
 from .sentences import sentence_at
 from .spans import Snap, normalise_span
@@ -240,6 +240,22 @@ class EditingSession:
             for doc_id in {a.document for a in new}:
                 self._mark_started(doc_id)
         return self._done(f"tag {len(new)} × {tag}", [Change(None, a) for a in new])
+
+    def override_lines(self, doc_id: str, lines: Sequence[int], keep: bool) -> Edit:
+        """The annotator's word over the cleaner's: keep (or drop) these raw lines of the document,
+        whatever the cleaner judged. One undo step; the caller cleans the document anew."""
+        self.require_writable()
+        before = self.store.document(doc_id)
+        if before is None:
+            raise NotFound(f"no document {doc_id[:12]} in {self.store.path}")
+        overrides = dict(before.overrides)
+        for line in lines:
+            overrides[str(line)] = "keep" if keep else "drop"
+        after = self.store.put_document(replace(before, overrides=overrides))
+        step = Step(f"{'keep' if keep else 'drop'} {len(lines)} line{'s' if len(lines) != 1 else ''}", (),
+                    (DocumentChange(before, after),))
+        self.history.record(step)
+        return Edit(step, saved=not self.store.unsaved)
 
     def accept_into_gold(self, ann_id: str) -> Edit:
         """Copy another annotator's version into the reviewed set (annotator ``gold``)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Annotation
+from .model import Annotation, Document
 from .store import Store
 
 
@@ -25,11 +25,20 @@ class Change:
 
 
 @dataclass(frozen=True)
+class DocumentChange:
+    """A document's record before and after a change (the annotator's overrides of the cleaner)."""
+
+    before: Document
+    after: Document
+
+
+@dataclass(frozen=True)
 class Step:
     """What one key did: a label for the user and every change it made."""
 
     label: str
     changes: tuple[Change, ...]
+    documents: tuple[DocumentChange, ...] = ()
 
 
 class History:
@@ -40,7 +49,7 @@ class History:
         self._undone: list[Step] = []
 
     def record(self, step: Step) -> None:
-        if not step.changes:
+        if not step.changes and not step.documents:
             return
         self._done.append(step)
         if len(self._done) > self.limit:
@@ -72,6 +81,8 @@ class History:
             return None
         step = self._done[-1]
         self._restore([(c.before, c.after) for c in reversed(step.changes)])
+        for d in step.documents:
+            self.store.put_document(d.before)
         self._done.pop()
         self._undone.append(step)
         return step
@@ -81,6 +92,8 @@ class History:
             return None
         step = self._undone[-1]
         self._restore([(c.after, c.before) for c in step.changes])
+        for d in step.documents:
+            self.store.put_document(d.after)
         self._undone.pop()
         self._done.append(step)
         return step

@@ -217,9 +217,16 @@ class Document:
     # read, hashed or cleaned again.
     size: int = -1
     mtime: int = -1
+    # The annotator's word over the cleaner's: raw line number (as a string) → "keep" or "drop".
+    # They follow the document's bytes (its id), and apply wherever the document is cleaned.
+    overrides: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def line_overrides(self) -> dict[int, bool]:
+        """``overrides`` as the cleaner takes them: line number → keep."""
+        return {int(line): how == "keep" for line, how in self.overrides.items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
@@ -239,6 +246,10 @@ class Document:
             raise ValueError("document field 'cleaner' must be a string")
         if not isinstance(doc.size, int) or not isinstance(doc.mtime, int):
             raise ValueError("document fields 'size' and 'mtime' must be integers")
+        if not isinstance(doc.overrides, dict) or not all(
+            isinstance(k, str) and k.isdigit() and v in ("keep", "drop") for k, v in doc.overrides.items()
+        ):
+            raise ValueError("document field 'overrides' must map line numbers to \"keep\" or \"drop\"")
         return doc
 
 

@@ -35,7 +35,7 @@ METHODS = frozenset(
     {
         "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
         "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator", "create", "put",
-        "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "deleted", "records", "retry_save",
+        "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "deleted", "records", "retry_save",
         "merge", "__len__",
     }
 )
@@ -263,6 +263,9 @@ class RemoteStore:
 
     def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None:
         self._call("apply_batch", puts, deletes)
+
+    def put_document(self, doc: Document) -> Document:
+        return self._call("put_document", doc)
 
     def close(self) -> None:
         try:

@@ -77,8 +77,9 @@ def _migrate_2_to_3(tables: Tables) -> Tables:
 
 def _migrate_3_to_4(tables: Tables) -> Tables:
     """Schema 4 records how each passage was last found in its text (``anchor``) and whether an
-    approximate match awaits the annotator (``review``), and each document's file ``size`` and
-    ``mtime``, so an unchanged file is not read again."""
+    approximate match awaits the annotator (``review``), each document's file ``size`` and
+    ``mtime``, so an unchanged file is not read again, and the annotator's ``overrides`` of the
+    cleaner's choice of lines."""
     for table in ("annotations", "trash"):
         for record in tables.get(table, {}).values():
             if isinstance(record, dict):
@@ -88,6 +89,7 @@ def _migrate_3_to_4(tables: Tables) -> Tables:
         if isinstance(record, dict):
             record.setdefault("size", -1)
             record.setdefault("mtime", -1)
+            record.setdefault("overrides", {})
     return tables
 
 

@@ -530,7 +530,7 @@ class AnnotationStore:
             else:
                 newest = doc if doc.last_opened > my_doc.last_opened else my_doc
                 merged = replace(newest, statuses={**doc.statuses, **my_doc.statuses}, source=my_doc.source,
-                                 path=my_doc.path or doc.path)
+                                 path=my_doc.path or doc.path, overrides={**doc.overrides, **my_doc.overrides})
                 if merged == my_doc:
                     continue
             new_docs.append(merged)
@@ -661,3 +661,4 @@ class Store(Protocol):
     def delete(self, ann_id: str) -> Annotation: ...
     def replace_all(self, annotations: list[Annotation]) -> None: ...
     def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None: ...
+    def put_document(self, doc: Document) -> Document: ...

@@ -29,6 +29,7 @@ from .corpus import (
     cleaner_version,
     known_files,
     known_titles,
+    line_overrides,
     load_corpus,
 )
 from .screens.library import CorpusProgress, LibraryScreen
@@ -152,12 +153,13 @@ class MarginApp(App):
             self._corpus_ready()
         else:
             # What the database remembers is read here, on the UI thread: a remote store is not shared.
-            self._load_corpus(known_titles(self.store), known_files(self.store))
+            self._load_corpus(known_titles(self.store), known_files(self.store), line_overrides(self.store))
         if self.ask_annotator:
             self._ask_annotator()
 
     @work(thread=True, exclusive=True, group="corpus")
-    def _load_corpus(self, known: dict[str, tuple[str, int]], files: dict[str, tuple[str, int, int]]) -> None:
+    def _load_corpus(self, known: dict[str, tuple[str, int]], files: dict[str, tuple[str, int, int]],
+                     overrides: dict[str, dict[int, bool]]) -> None:
         """Read and clean the documents off the UI thread; the library shows the progress.
 
         Documents the database knows from this cleaner, unchanged on disk, are not even read; the
@@ -172,7 +174,8 @@ class MarginApp(App):
                 last[0] = now
                 self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
 
-        corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding, files, keep_text=False)
+        corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding, files, keep_text=False,
+                             overrides=overrides)
         self.call_from_thread(self._corpus_loaded, corpus)
 
     def _corpus_loaded(self, corpus: Corpus) -> None:
@@ -181,6 +184,10 @@ class MarginApp(App):
 
     def _corpus_ready(self) -> None:
         """The documents are known: remember them, say what was skipped, reopen where the annotator was."""
+        for doc_id, overrides in line_overrides(self.store).items():  # the annotator's word over the cleaner's
+            doc = self.corpus.by_id(doc_id)
+            if doc is not None and doc.overrides != overrides:
+                doc.reclean(overrides)
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen) and screen.is_mounted:
                 screen.corpus_loaded()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, repeat
@@ -273,6 +274,12 @@ class Cleaned:
             pieces.append((pos, starts[number] + len(line) - len(line.lstrip()), len(stripped)))
             pos += len(stripped)
         return pieces
+
+    @cached_property
+    def kept_by_annotator(self) -> list[int]:
+        """Raw line numbers kept because the annotator said so (the cleaner had dropped them)."""
+        page = self._page
+        return [page.numbers[k] for k, reason in enumerate(page.reasons) if reason == "kept by the annotator"]
 
     @cached_property
     def _piece_starts(self) -> list[int]:
@@ -669,8 +676,12 @@ def _repeated(strips: list[str], k: int) -> bool:
 # -- assembling ---------------------------------------------------------------------------------
 
 
-def clean(raw: str) -> Cleaned:
-    """Clean a page's text. ``raw`` uses ``\\n`` line ends (the corpus normalises them)."""
+def clean(raw: str, overrides: Mapping[int, bool] | None = None) -> Cleaned:
+    """Clean a page's text. ``raw`` uses ``\\n`` line ends (the corpus normalises them).
+
+    ``overrides`` is the annotator's word over the cleaner's: raw line number → keep (True) or
+    drop (False), whatever the line was judged.
+    """
     lines = raw.split("\n")
     page = _judge_lines(lines, use_stopwords=True)
     if page.tokens and page.stopwords / page.tokens < PAGE_STOPWORD_SHARE:
@@ -688,8 +699,15 @@ def clean(raw: str) -> Cleaned:
             if (n == size or (n < size and not stripped.isascii())) and k != title and stripped.casefold() == folded:
                 kinds[k], page.reasons[k] = BAD, "repeated title"
 
+    if overrides:
+        for k, number in enumerate(page.numbers):
+            keep = overrides.get(number)
+            if keep is True and kinds[k] not in _KEPT:
+                kinds[k], page.reasons[k] = GOOD, "kept by the annotator"
+            elif keep is False:
+                kinds[k], page.reasons[k] = BAD, "dropped by the annotator"
     kept = [strips[k] for k, kind in enumerate(kinds) if kind in _KEPT]
-    if not kept:
+    if not kept and not overrides:
         # Nothing looks like an article: show the page as it is rather than an empty reader.
         for k in range(len(kinds)):
             kinds[k], page.reasons[k] = GOOD, ""

@@ -310,7 +310,8 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
 @click.option("--show-dropped", is_flag=True, help="Also print the dropped lines, dimmed, with the reason for each.")
 @_max_size_option
 @global_options
-def clean_cmd(file: str, show_dropped: bool, max_size: float, encoding: str | None) -> None:
+@click.pass_context
+def clean_cmd(ctx: click.Context, file: str, show_dropped: bool, max_size: float, encoding: str | None) -> None:
     """Print the cleaned text of FILE (or - for standard input); an HTML page is turned into text first."""
     from .cleaning import clean
     from .corpus import decode_page
@@ -335,7 +336,15 @@ def clean_cmd(file: str, show_dropped: bool, max_size: float, encoding: str | No
     text, problem = decode_page(data, encoding, html=html)
     if text is None:
         fail(f"{name}: {problem}")
-    print_cleaned(clean(text), show_dropped=show_dropped)
+    overrides = None
+    db = settings(ctx).db
+    if db.exists():  # the annotator's overrides of the cleaner, if the database knows this document
+        import hashlib
+
+        with AnnotationStore(db, read_only=True) as store:
+            known = store.document(hashlib.sha256(data).hexdigest())
+            overrides = known.line_overrides() if known is not None and known.overrides else None
+    print_cleaned(clean(text, overrides), show_dropped=show_dropped)
 
 
 # -- annotations ----------------------------------------------------------------------------

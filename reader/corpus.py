@@ -69,6 +69,11 @@ def known_titles(store: AnnotationStore) -> dict[str, tuple[str, int]]:
     return {d.id: (d.title, d.words) for d in store.documents() if d.cleaner == version and d.title}
 
 
+def line_overrides(store: AnnotationStore) -> dict[str, dict[int, bool]]:
+    """Each document's overrides of the cleaner (document id → raw line → keep), where it has any."""
+    return {d.id: d.line_overrides() for d in store.documents() if d.overrides}
+
+
 def known_files(store: AnnotationStore) -> dict[str, tuple[str, int, int]]:
     """Resolved path → (id, size, mtime) of each file the database remembers from this same cleaner:
     unchanged (same size and time), it is listed without being read, hashed or cleaned."""
@@ -214,6 +219,7 @@ class SourceDocument:
         self._cleaned: Cleaned | None = None
         self._lock = threading.RLock()
         self._max_bytes = max_bytes
+        self.overrides: dict[int, bool] = {}  # the annotator's word over the cleaner's, by raw line
 
     def __repr__(self) -> str:
         return f"SourceDocument(id={self.id[:12]}…, path={self.path!r})"
@@ -242,7 +248,7 @@ class SourceDocument:
                 if self._cleaned is None:
                     from .cleaning import clean  # imported on first use: a start on known documents needs no cleaner
 
-                    self._cleaned = clean(self.raw)
+                    self._cleaned = clean(self.raw, self.overrides or None)
                 cleaned = self._cleaned
         return cleaned
 
@@ -254,6 +260,14 @@ class SourceDocument:
         """Take the title and word count from the database instead of cleaning the text for them."""
         self.__dict__["title"] = title
         self.__dict__["words"] = words
+
+    def reclean(self, overrides: dict[int, bool]) -> None:
+        """Clean again with the annotator's overrides (the raw text is kept)."""
+        with self._lock:
+            self.overrides = dict(overrides)
+            self._cleaned = None
+            for name in ("title", "words"):
+                self.__dict__.pop(name, None)
 
     def forget_text(self) -> None:
         """Keep only what the library shows (title, words): the text is read again when opened."""
@@ -335,6 +349,7 @@ def load_corpus(
     encoding: str | None = None,
     files: Mapping[str, tuple[str, int, int]] | None = None,
     keep_text: bool = True,
+    overrides: Mapping[str, dict[int, bool]] | None = None,
 ) -> Corpus:
     """Read and clean every document under ``paths`` (default: the bundled seeds).
 
@@ -364,6 +379,8 @@ def load_corpus(
             corpus.skipped.append(found)
         elif found.id not in seen:
             seen.add(found.id)
+            if overrides and found.id in overrides:
+                found.overrides = dict(overrides[found.id])
             if found.id in known:
                 found.remember(*known[found.id])
             else:
@@ -403,12 +420,14 @@ def document_texts(corpus: Corpus) -> list[DocumentText]:
 def known_documents(store: AnnotationStore, paths: tuple[Path, ...] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
     """The documents named by ``paths``, else the files the database remembers (still unchanged on disk)."""
     if paths:
-        return load_corpus(paths, max_bytes)
+        overrides = {d.id: d.line_overrides() for d in store.documents() if d.overrides}
+        return load_corpus(paths, max_bytes, overrides=overrides)
     corpus = Corpus()
     for doc in store.documents():
         if not doc.source:
             continue
         found = read_document(Path(doc.source), doc.path or Path(doc.source).name, max_bytes)
         if isinstance(found, SourceDocument) and found.id == doc.id:
+            found.overrides = doc.line_overrides()
             corpus.documents.append(found)
     return corpus

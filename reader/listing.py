@@ -198,8 +198,13 @@ def print_cleaned(cleaned: Cleaned, *, show_dropped: bool) -> None:
     for d in cleaned.dropped:
         for n in range(d.first, d.last + 1):
             reasons[n] = d.reason
+    kept = set(cleaned.kept_by_annotator)
     for number, line in enumerate(cleaned.raw.split("\n")):
-        if number in reasons:
+        if number in kept:
+            text = Text(safe_text(line))
+            text.append("   ← kept by the annotator", style="italic")
+            console.print(text)
+        elif number in reasons:
             text = Text(safe_text(line), style="dim")
             text.append(f"   ← {reasons[number]}", style="dim italic")
             console.print(text)

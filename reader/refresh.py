@@ -57,6 +57,8 @@ def refresh(store: AnnotationStore, max_bytes: int = DEFAULT_MAX_BYTES) -> Refre
         done.read += 1
         if not isinstance(found, SourceDocument):
             continue
+        if found.id == doc.id:
+            found.overrides = doc.line_overrides()  # they follow the bytes: the same bytes keep them
         if found.id == doc.id and not cleaner_changed:
             if not store.read_only:  # the same bytes: remember the file as it is now
                 store.put_document(replace(doc, size=info.st_size, mtime=info.st_mtime_ns))

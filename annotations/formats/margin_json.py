@@ -24,7 +24,10 @@ VERSION = 1
 
 
 def document_record(doc: Document) -> dict[str, Any]:
-    return {"id": doc.id, "path": doc.path, "title": doc.title}
+    record: dict[str, Any] = {"id": doc.id, "path": doc.path, "title": doc.title}
+    if doc.overrides:
+        record["overrides"] = doc.overrides  # raw line → "keep"/"drop": the annotator's word over the cleaner's
+    return record
 
 
 def export(bundle: ExportBundle) -> bytes:
@@ -82,6 +85,10 @@ def import_(content: bytes) -> ImportBundle:
         path, title = record.get("path", ""), record.get("title", "")
         if not isinstance(path, str) or not isinstance(title, str):
             raise ImportFormatError(f"document {number}: 'path' and 'title' must be strings")
-        docs.append(Document(record["id"], path=path, title=title))
+        overrides = record.get("overrides", {})
+        if not isinstance(overrides, dict) or not all(
+                isinstance(k, str) and k.isdigit() and v in ("keep", "drop") for k, v in overrides.items()):
+            raise ImportFormatError(f"document {number}: 'overrides' must map line numbers to \"keep\" or \"drop\"")
+        docs.append(Document(record["id"], path=path, title=title, overrides=overrides))
     anns = [passage_from(record, f"passage {number}") for number, record in enumerate(passages, start=1)]
     return ImportBundle(docs, anns)

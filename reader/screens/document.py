@@ -60,6 +60,8 @@ class DocumentScreen(Screen):
         Binding("right_square_bracket", "other_document(1)", "Next doc", show=False, id="next_document"),
         Binding("s", "status", "Status", id="status"),
         Binding("r", "raw", "Raw", id="raw"),
+        Binding("plus", "override(True)", "Keep line", id="keep_line"),
+        Binding("minus", "override(False)", "Drop line", id="drop_line"),
         Binding("e", "export", "Export", id="export"),
         Binding("a", "toggle_annotators", "Mine/all", id="toggle_annotators"),
         Binding("R", "review", "Review", id="review"),
@@ -523,6 +525,8 @@ class DocumentScreen(Screen):
             return
         edit = self._run(self.session.undo if undo else self.session.redo)
         if edit is not None:
+            if edit.step.documents:
+                self._apply_overrides()
             self._shown(edit, f"{'undone' if undo else 'redone'}: {edit.label},")
 
     def action_next_annotation(self, step: int) -> None:
@@ -607,6 +611,41 @@ class DocumentScreen(Screen):
         else:
             self.view.set_text(self.document.text, cursor=self.position)
         self._matches = []
+        self.refresh_annotations()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "override":
+            return self.raw_view  # the lines of the raw page: kept or dropped by the annotator
+        return True
+
+    def action_override(self, keep: bool) -> None:
+        """In the raw page: keep the line under the cursor (or the selected lines) in the article, or drop it."""
+        raw = self.document.raw
+        span = self.view.raw_selection or (self.view.cursor, self.view.cursor)
+        first = raw.count("\n", 0, span[0])
+        last = first + raw.count("\n", span[0], max(span[0], span[1] - 1))
+        lines = list(range(first, last + 1))
+        edit = self._run(lambda: self.session.override_lines(self.document.id, lines, keep))
+        if edit is None:
+            return
+        self._apply_overrides()
+        self.view.clear_selection()
+        what = "kept in the article" if keep else "dropped from the article"
+        self.say(f"{len(lines)} line{'s' if len(lines) != 1 else ''} {what} (u undoes) {edit.saved_word}")
+
+    def _apply_overrides(self) -> None:
+        """Clean the document again with the annotator's overrides, and find its passages in the new text."""
+        from annotations.anchoring import reanchor_document
+
+        stored = self.store.document(self.document.id)
+        self.document.reclean(stored.line_overrides() if stored is not None else {})
+        doc = self.document
+        self._run(lambda: reanchor_document(self.store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span))
+        cursor = self.view.cursor
+        if self.raw_view:
+            self.view.set_text(doc.raw, cursor=cursor, dimmed=[(d.start, d.end) for d in doc.cleaned.dropped])
+        else:
+            self.view.set_text(doc.text, cursor=min(cursor, len(doc.text)))
         self.refresh_annotations()
 
     def action_export(self) -> None:
