@@ -107,7 +107,7 @@ def test_the_reader_shows_hostile_names_literally(tmp_path: Path) -> None:
         term.tmux("start-server")
         term.tmux("set-option", "-g", "set-clipboard", "on")
         term.start(f"env {env} {margin_command()} {shlex.quote(str(corpus))} --db {shlex.quote(str(db))}")
-        term.wait_for(lambda s: "claim" in s, "the library")
+        term.wait_for(lambda s: "Why Maduro" in s, "the library with its document")
         term.keys("Enter")
         term.wait_for(lambda s: "ana" in s and "␛" in s, "the document with the hostile passages")
         term.keys("m")  # a notification naming the other annotator: "this passage is ana…'s"

@@ -119,9 +119,9 @@ def test_a_document_is_cleaned_once_when_two_threads_ask(monkeypatch) -> None:
     real_clean = reader.cleaning.clean
     gate = threading.Barrier(2)
 
-    def slow_clean(raw: str):
+    def slow_clean(raw: str, overrides=None):
         calls.append(1)
-        return real_clean(raw)
+        return real_clean(raw, overrides)
 
     monkeypatch.setattr(reader.cleaning, "clean", slow_clean)
     doc = load_corpus([SEEDS], keep_text=False).documents[0]
@@ -198,7 +198,7 @@ async def test_a_document_that_cannot_be_prepared_is_reported_and_the_library_st
     with AnnotationStore(db_path) as store:
         remember(store, cleaner_version())
 
-    def broken(raw: str):
+    def broken(raw: str, overrides=None):
         raise ValueError("no article here")
 
     monkeypatch.setattr(reader.cleaning, "clean", broken)
