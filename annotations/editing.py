@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .errors import EditRefused, NotFound
-from .history import Change, DocumentChange, History, Step
-from .model import GOLD, Annotation, Selector
+from .history import Change, DocumentChange, History, RelationChange, Step
+from .model import GOLD, Annotation, Relation, Selector
+from .schema import DEFAULT_SCHEMA, Schema
 from .sentences import sentence_at
 from .spans import Snap, normalise_span
 from .store import Store
@@ -78,8 +79,9 @@ class EditingSession:
     """One annotator's changes to one store, with their undo history."""
 
     def __init__(self, store: Store, annotator: str, *, edit_others: bool = False, snap: Snap = "word",
-                 read_only_reason: str = "") -> None:
+                 read_only_reason: str = "", schema: Schema = DEFAULT_SCHEMA) -> None:
         self.store = store
+        self.schema = schema
         self.annotator = annotator
         self.edit_others = edit_others
         self.snap: Snap = snap
@@ -208,11 +210,99 @@ class EditingSession:
         return self._done("confirm", [Change(ann, self.store.put(ann.changed(review=False)))])
 
     def delete(self, ann_id: str) -> Edit:
+        """Delete a passage, and its relations with it (one undo brings both back)."""
         self.require_writable()
         ann = self._require(ann_id)
         self.require_own(ann)
+        links = self.store.relations_of(ann.id)
         self.store.delete(ann.id)
-        return self._done(f"delete {ann.tag}", [Change(ann, None)])
+        if links:
+            self.store.change_relations([], [r.id for r in links])
+        step = Step(f"delete {ann.tag}", (Change(ann, None),), (), tuple(RelationChange(r, None) for r in links))
+        self.history.record(step)
+        return Edit(step, saved=not self.store.unsaved)
+
+    # -- relations, attributes, document labels ----------------------------------------------
+
+    def _remember_schema(self) -> None:
+        self.store.remember_schema(self.schema.to_dict())
+
+    def link(self, from_id: str, to_id: str, type: str | None = None) -> Edit:
+        """Link one passage to another (a claim to its source). With no type, the one the schema allows."""
+        self.require_writable()
+        source, target = self._require(from_id), self._require(to_id)
+        if source.id == target.id:
+            raise EditRefused("a passage cannot be linked to itself")
+        if type is None:
+            fitting = self.schema.relations_between(source.tag, target.tag)
+            if not fitting:
+                raise EditRefused(f"no relation goes from a {source.tag} to a {target.tag} in this schema")
+            if len(fitting) > 1:
+                raise EditRefused(f"several relations fit ({', '.join(r.name for r in fitting)}): choose one")
+            type = fitting[0].name
+        known = self.schema.relation(type)
+        if known is not None and not known.fits(source.tag, target.tag):
+            raise EditRefused(f"{type} goes from {'/'.join(known.from_tags) or 'any'} to "
+                              f"{'/'.join(known.to_tags) or 'any'}, not from {source.tag} to {target.tag}")
+        for r in self.store.relations_of(source.id):
+            if (r.from_id, r.to_id, r.type, r.annotator) == (source.id, target.id, type, self.annotator):
+                raise EditRefused(f"already linked: {type} (no duplicate made)")
+        rel = Relation.create(source.id, target.id, type, self.annotator)
+        self.store.change_relations([rel], [])
+        self._remember_schema()
+        step = Step(f"link {type}", (), (), (RelationChange(None, rel),))
+        self.history.record(step)
+        return Edit(step, saved=not self.store.unsaved)
+
+    def unlink(self, rel_id: str) -> Edit:
+        self.require_writable()
+        rel = self.store.relation(rel_id)
+        if rel is None:
+            raise NotFound(f"no relation with id {rel_id}")
+        if rel.annotator not in ("", self.annotator) and not self.edit_others:
+            raise EditRefused(f"this relation is {rel.annotator}'s: it is shown, not changed")
+        self.store.change_relations([], [rel.id])
+        step = Step(f"unlink {rel.type}", (), (), (RelationChange(rel, None),))
+        self.history.record(step)
+        return Edit(step, saved=not self.store.unsaved)
+
+    def set_attribute(self, ann_id: str, name: str, value: str) -> Edit:
+        """Set (or with "" clear) an attribute of a passage; a closed list's value must be one of it."""
+        self.require_writable()
+        ann = self._require(ann_id)
+        self.require_own(ann)
+        kind = self.schema.attribute(name)
+        if kind is not None and kind.kind == "choice" and value and value not in kind.values:
+            raise EditRefused(f"{name} is one of {', '.join(kind.values)}, not {value!r}")
+        attributes = {k: v for k, v in ann.attributes.items() if k != name}
+        if value:
+            attributes[name] = value
+        after = self.store.put(ann.changed(attributes=attributes))
+        self._remember_schema()
+        return self._done(f"{name} = {value or '(none)'}", [Change(ann, after)])
+
+    def set_document_label(self, doc_id: str, name: str, values: Sequence[str]) -> Edit:
+        """This annotator's label of a document (its stance, say): one value, or several where allowed."""
+        self.require_writable()
+        before = self.store.document(doc_id)
+        if before is None:
+            raise NotFound(f"no document {doc_id[:12]} in {self.store.path}")
+        kind = self.schema.label(name)
+        if kind is not None:
+            unknown = [v for v in values if v not in kind.values]
+            if unknown:
+                raise EditRefused(f"{name} is one of {', '.join(kind.values)}, not {', '.join(unknown)}")
+            if len(values) > 1 and not kind.multiple:
+                raise EditRefused(f"{name} takes one value")
+        mine = {k: v for k, v in before.labels.get(self.annotator, {}).items() if k != name}
+        if values:
+            mine[name] = list(values)
+        labels = {**before.labels, self.annotator: mine}
+        after = self.store.put_document(replace(before, labels=labels))
+        self._remember_schema()
+        step = Step(f"{name}: {', '.join(values) or '(none)'}", (), (DocumentChange(before, after),))
+        self.history.record(step)
+        return Edit(step, saved=not self.store.unsaved)
 
     def occurrences(self, docs: Sequence[TextSource], quote: str, tag: str, *,
                     whole_words: bool = True) -> list[tuple[TextSource, int, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Annotation, Document
+from .model import Annotation, Document, Relation
 from .store import Store
 
 
@@ -22,6 +22,14 @@ class Change:
 
     before: Annotation | None
     after: Annotation | None
+
+
+@dataclass(frozen=True)
+class RelationChange:
+    """A relation before and after a change (None: it did not exist)."""
+
+    before: Relation | None
+    after: Relation | None
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Step:
     label: str
     changes: tuple[Change, ...]
     documents: tuple[DocumentChange, ...] = ()
+    relations: tuple[RelationChange, ...] = ()
 
 
 class History:
@@ -49,7 +58,7 @@ class History:
         self._undone: list[Step] = []
 
     def record(self, step: Step) -> None:
-        if not step.changes and not step.documents:
+        if not step.changes and not step.documents and not step.relations:
             return
         self._done.append(step)
         if len(self._done) > self.limit:
@@ -76,11 +85,19 @@ class History:
                 puts.append(target.changed())
         self.store.apply_batch(puts, deletes)
 
+    def _restore_relations(self, pairs: list[tuple[Relation | None, Relation | None]]) -> None:
+        if not pairs:
+            return
+        puts = [target.changed() for target, _ in pairs if target is not None]
+        deletes = [current.id for target, current in pairs if target is None and current is not None]
+        self.store.change_relations(puts, deletes)
+
     def undo(self) -> Step | None:
         if not self._done:
             return None
         step = self._done[-1]
         self._restore([(c.before, c.after) for c in reversed(step.changes)])
+        self._restore_relations([(c.before, c.after) for c in reversed(step.relations)])
         for d in step.documents:
             self.store.put_document(d.before)
         self._done.pop()
@@ -92,6 +109,7 @@ class History:
             return None
         step = self._undone[-1]
         self._restore([(c.after, c.before) for c in step.changes])
+        self._restore_relations([(c.after, c.before) for c in step.relations])
         for d in step.documents:
             self.store.put_document(d.after)
         self._undone.pop()

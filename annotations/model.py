@@ -105,6 +105,8 @@ class Annotation:
     # elsewhere) or "fuzzy" (an approximate match — ``review`` until the annotator confirms it).
     anchor: str = "exact"
     review: bool = False
+    # Properties of the passage from the schema's [[attributes]]: name → value.
+    attributes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -152,6 +154,7 @@ class Annotation:
             "end": self.end, "raw_start": self.raw_start, "raw_end": self.raw_end, "prefix": self.prefix,
             "suffix": self.suffix, "note": self.note, "annotator": self.annotator, "created": self.created,
             "modified": self.modified, "orphan": self.orphan, "anchor": self.anchor, "review": self.review,
+            "attributes": self.attributes,
         }
 
     @classmethod
@@ -171,6 +174,7 @@ class Annotation:
             is type(self.modified)
             and int is type(self.start) is type(self.end) is type(self.raw_start) is type(self.raw_end)
             and type(self.orphan) is bool is type(self.review) and self.anchor in ANCHORS
+            and type(self.attributes) is dict and _all_str(self.attributes)
             and 0 <= self.start <= self.end and self.raw_start >= 0 and self.raw_end >= 0
             and self.id and self.document and self.tag
         ):
@@ -188,6 +192,8 @@ class Annotation:
             raise ValueError("field 'review' must be true or false")
         if self.anchor not in ANCHORS:
             raise ValueError(f"field 'anchor' must be one of {', '.join(ANCHORS)}")
+        if not isinstance(self.attributes, dict) or not _all_str(self.attributes):
+            raise ValueError("field 'attributes' must map names to text values")
         if not self.id or not self.document or not self.tag:
             raise ValueError("fields 'id', 'document' and 'tag' must not be empty")
         if self.end < self.start:
@@ -195,6 +201,50 @@ class Annotation:
 
 
 ANNOTATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation))
+
+
+def _all_str(mapping: dict) -> bool:
+    return all(type(k) is str and type(v) is str for k, v in mapping.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A link between two passages (``attributed_to``: a claim to its source), a record of its own.
+
+    ``from_id``/``to_id`` are passage ids (exported as ``from``/``to``). Deleting a passage removes
+    its relations with it; re-anchoring keeps them; an orphaned end keeps its relation.
+    """
+
+    id: str
+    from_id: str
+    to_id: str
+    type: str
+    annotator: str = ""
+    created: str = ""
+    modified: str = ""
+
+    @classmethod
+    def create(cls, from_id: str, to_id: str, type: str, annotator: str = "") -> Relation:
+        stamp = utc_now()
+        return cls(new_id(), from_id, to_id, type, annotator, stamp, stamp)
+
+    def changed(self, **changes: Any) -> Relation:
+        return replace(self, modified=utc_now(), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "from": self.from_id, "to": self.to_id, "type": self.type,
+                "annotator": self.annotator, "created": self.created, "modified": self.modified}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Relation:
+        rel = cls(data.get("id"), data.get("from"), data.get("to"), data.get("type"),  # type: ignore[arg-type]
+                  data.get("annotator", ""), data.get("created", ""), data.get("modified", ""))
+        for name in ("id", "from_id", "to_id", "type", "annotator", "created", "modified"):
+            if not isinstance(getattr(rel, name), str):
+                raise ValueError(f"relation field {name.replace('_id', '')!r} must be a string")
+        if not rel.id or not rel.from_id or not rel.to_id or not rel.type:
+            raise ValueError("relation fields 'id', 'from', 'to' and 'type' must not be empty")
+        return rel
 
 
 @dataclass(frozen=True)
@@ -220,6 +270,8 @@ class Document:
     # The annotator's word over the cleaner's: raw line number (as a string) → "keep" or "drop".
     # They follow the document's bytes (its id), and apply wherever the document is cleaned.
     overrides: dict[str, str] = field(default_factory=dict)
+    # Document labels from the schema's [[document_labels]], per annotator: annotator → name → values.
+    labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -250,6 +302,13 @@ class Document:
             isinstance(k, str) and k.isdigit() and v in ("keep", "drop") for k, v in doc.overrides.items()
         ):
             raise ValueError("document field 'overrides' must map line numbers to \"keep\" or \"drop\"")
+        if not isinstance(doc.labels, dict) or not all(
+            isinstance(who, str) and isinstance(named, dict) and all(
+                isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+                for k, v in named.items())
+            for who, named in doc.labels.items()
+        ):
+            raise ValueError("document field 'labels' must map annotators to label names to lists of values")
         return doc
 
 

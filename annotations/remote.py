@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import DatabaseError, EditRefused, MarginError, NotFound, ReadOnlyError
-from .model import Annotation, Document, Selector
+from .model import Annotation, Document, Relation, Selector
 from .store import AnnotationStore
 
 #: What a session may ask of the store.
@@ -35,7 +35,8 @@ METHODS = frozenset(
     {
         "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
         "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator", "create", "put",
-        "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "deleted", "records", "retry_save",
+        "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "relations", "relation", "relations_of",
+        "change_relations", "remember_schema", "deleted", "records", "retry_save",
         "merge", "__len__",
     }
 )
@@ -53,6 +54,8 @@ def encode(value: Any) -> Any:
         return {"$d": value.to_dict()}
     if isinstance(value, Selector):
         return {"$s": asdict(value)}
+    if isinstance(value, Relation):
+        return {"$r": value.to_dict()}
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, dict):  # Counter too
@@ -72,6 +75,8 @@ def decode(value: Any) -> Any:
             return Document.from_dict(value["$d"])
         if "$s" in value:
             return Selector(**value["$s"])
+        if "$r" in value:
+            return Relation.from_dict(value["$r"])
         return {k: decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode(v) for v in value]
@@ -266,6 +271,21 @@ class RemoteStore:
 
     def put_document(self, doc: Document) -> Document:
         return self._call("put_document", doc)
+
+    def relations(self, *, document: str | None = None) -> list[Relation]:
+        return list(self._call("relations", document=document))
+
+    def relation(self, rel_id: str) -> Relation | None:
+        return self._call("relation", rel_id)
+
+    def relations_of(self, ann_id: str) -> list[Relation]:
+        return list(self._call("relations_of", ann_id))
+
+    def change_relations(self, puts: list[Relation], deletes: list[str]) -> None:
+        self._call("change_relations", puts, deletes)
+
+    def remember_schema(self, schema: dict[str, Any]) -> None:
+        self._call("remember_schema", schema)
 
     def close(self) -> None:
         try:

@@ -78,18 +78,21 @@ def _migrate_2_to_3(tables: Tables) -> Tables:
 def _migrate_3_to_4(tables: Tables) -> Tables:
     """Schema 4 records how each passage was last found in its text (``anchor``) and whether an
     approximate match awaits the annotator (``review``), each document's file ``size`` and
-    ``mtime``, so an unchanged file is not read again, and the annotator's ``overrides`` of the
-    cleaner's choice of lines."""
+    ``mtime``, so an unchanged file is not read again, the annotator's ``overrides`` of the
+    cleaner's choice of lines, passages' ``attributes`` and documents' ``labels``. Relations are
+    a table of their own (``relations``, and ``relation_trash`` for deletions), new in schema 4."""
     for table in ("annotations", "trash"):
         for record in tables.get(table, {}).values():
             if isinstance(record, dict):
                 record.setdefault("anchor", "exact")
                 record.setdefault("review", False)
+                record.setdefault("attributes", {})
     for record in tables.get("documents", {}).values():
         if isinstance(record, dict):
             record.setdefault("size", -1)
             record.setdefault("mtime", -1)
             record.setdefault("overrides", {})
+            record.setdefault("labels", {})
     return tables
 
 

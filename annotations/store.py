@@ -23,12 +23,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import DatabaseError, NotFound, SaveDeferred
-from .model import STATUSES, Annotation, Document, Selector, name_problem, safe_document_path, utc_now
+from .model import STATUSES, Annotation, Document, Relation, Selector, name_problem, safe_document_path, utc_now
 from .storage import Change, JournaledStorage
 
 ANNOTATIONS = "annotations"
 DOCUMENTS = "documents"
 TRASH = "trash"
+RELATIONS = "relations"
+RELATION_TRASH = "relation_trash"
+META = "_meta"
+SCHEMA_KEY = "schema"  # the annotation schema (relations, attributes, labels), remembered when used
+_TABLES = (ANNOTATIONS, DOCUMENTS, TRASH, RELATIONS, RELATION_TRASH)
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,9 @@ class AnnotationStore:
         self._by_document: dict[str, dict[str, Annotation]] = defaultdict(dict)
         self._documents: dict[str, Document] = {}
         self._trash: dict[str, Annotation] = {}
-        self._keys = {name: _Keyed(name) for name in (ANNOTATIONS, DOCUMENTS, TRASH)}
+        self._relations: dict[str, Relation] = {}
+        self._relation_trash: dict[str, Relation] = {}
+        self._keys = {name: _Keyed(name) for name in _TABLES}
         self._version = 0  # counts changes, so cached views know when they are stale
         self._duplicates: list[tuple[str, str]] = []  # (table, key) of records that repeat an id
         self.repairs: list[str] = []  # what opening the database had to mend, for the user to read
@@ -160,7 +167,9 @@ class AnnotationStore:
         self._by_document.clear()
         self._documents.clear()
         self._trash.clear()
-        self._keys = {name: _Keyed(name) for name in (ANNOTATIONS, DOCUMENTS, TRASH)}
+        self._relations.clear()
+        self._relation_trash.clear()
+        self._keys = {name: _Keyed(name) for name in _TABLES}
         self._duplicates = []
         self._load()
         self._version += 1
@@ -198,6 +207,14 @@ class AnnotationStore:
                 raise DatabaseError(f"{self.path}: record {key} of table 'documents' is damaged: {err}") from err
             self._keys[DOCUMENTS].seen(doc.id, key)
             self._documents[doc.id] = doc
+        for table, rel_target in ((RELATIONS, self._relations), (RELATION_TRASH, self._relation_trash)):
+            for key, record in self._records(tables, table):
+                try:
+                    rel = Relation.from_dict(record)
+                except (TypeError, ValueError) as err:
+                    raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
+                self._keys[table].seen(rel.id, key)
+                rel_target[rel.id] = rel
 
     def _records(self, tables: dict[str, Any], name: str) -> Iterable[tuple[str, dict[str, Any]]]:
         table = tables.get(name, {})
@@ -605,6 +622,61 @@ class AnnotationStore:
                 self._keys[TRASH].forget(ann.id)
             self._index(ann)
 
+    # -- relations ------------------------------------------------------------------------
+
+    def relations(self, *, document: str | None = None) -> list[Relation]:
+        """Relations whose ends are passages of ``document`` (every relation when None), oldest first."""
+        rels = list(self._relations.values())
+        if document is not None:
+            here = self._by_document.get(document, {})
+            rels = [r for r in rels if r.from_id in here or r.to_id in here]
+        return sorted(rels, key=lambda r: (r.created, r.id))
+
+    def relation(self, rel_id: str) -> Relation | None:
+        return self._relations.get(rel_id)
+
+    def relations_of(self, ann_id: str) -> list[Relation]:
+        return [r for r in self._relations.values() if ann_id in (r.from_id, r.to_id)]
+
+    def change_relations(self, puts: list[Relation], deletes: list[str]) -> None:
+        """Store and delete relations in one durable step (deleted ones go to their trash)."""
+        changes: list[Change] = []
+        gone = []
+        for rel_id in deletes:
+            old = self._relations.get(rel_id)
+            if old is None:
+                continue
+            dead = old.changed()
+            gone.append(dead)
+            changes += [self._keys[RELATIONS].delete(rel_id), self._keys[RELATION_TRASH].put(rel_id, dead.to_dict())]
+        for rel in puts:
+            changes.append(self._keys[RELATIONS].put(rel.id, rel.to_dict()))
+            if rel.id in self._relation_trash:
+                changes.append(self._keys[RELATION_TRASH].delete(rel.id))
+        if not changes:
+            return
+        self._save(changes)
+        for dead in gone:
+            self._keys[RELATIONS].forget(dead.id)
+            self._relations.pop(dead.id, None)
+            self._relation_trash[dead.id] = dead
+        for rel in puts:
+            if self._relation_trash.pop(rel.id, None) is not None:
+                self._keys[RELATION_TRASH].forget(rel.id)
+            self._relations[rel.id] = rel
+
+    def remember_schema(self, schema: dict[str, Any]) -> None:
+        """Keep the annotation schema in the database (exports and merges know it without the config)."""
+        meta = dict(self.storage.read().get(META, {}).get("1", {}))
+        if meta.get(SCHEMA_KEY) == schema:
+            return
+        meta[SCHEMA_KEY] = schema
+        self._save([["put", META, "1", meta]])
+
+    def schema(self) -> dict[str, Any] | None:
+        found = self.storage.read().get(META, {}).get("1", {}).get(SCHEMA_KEY)
+        return found if isinstance(found, dict) else None
+
     def _require(self, ann_id: str) -> Annotation:
         ann = self._annotations.get(ann_id)
         if ann is None:
@@ -662,3 +734,8 @@ class Store(Protocol):
     def replace_all(self, annotations: list[Annotation]) -> None: ...
     def apply_batch(self, puts: list[Annotation], deletes: list[str]) -> None: ...
     def put_document(self, doc: Document) -> Document: ...
+    def relations(self, *, document: str | None = None) -> list[Relation]: ...
+    def relation(self, rel_id: str) -> Relation | None: ...
+    def relations_of(self, ann_id: str) -> list[Relation]: ...
+    def change_relations(self, puts: list[Relation], deletes: list[str]) -> None: ...
+    def remember_schema(self, schema: dict[str, Any]) -> None: ...
