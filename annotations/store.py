@@ -32,7 +32,7 @@ TRASH = "trash"
 RELATIONS = "relations"
 RELATION_TRASH = "relation_trash"
 META = "_meta"
-SCHEMA_KEY = "schema"  # the annotation schema (relations, attributes, labels), remembered when used
+SCHEMA_KEY = "annotation_schema"  # the annotation schema (relations, attributes, labels), remembered when used
 _TABLES = (ANNOTATIONS, DOCUMENTS, TRASH, RELATIONS, RELATION_TRASH)
 
 
