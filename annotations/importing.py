@@ -53,6 +53,7 @@ class ImportReport:
     result: ImportResult
     matched_by_text: int = 0  # passages whose document was found by its text or the passage's
     unmatched: int = 0  # passages whose document is not in the corpus
+    relations: int = 0  # relations added or updated
     moved: int = 0  # passages whose quote stood elsewhere than their offsets said: placed by the quote
     unplaced: int = 0  # passages whose quote is not in their document's text: kept as orphans
     matched_existing: int = 0  # passages without ids of their own, matched to ones already here
@@ -292,7 +293,16 @@ def _import(store: AnnotationStore, content: bytes, format_name: str | None, cor
     result = store.merge(passages, documents)
     if remembered:
         store.register_documents(_keep_known(store, remembered))
-    return ImportReport(name, result, tally.matched, tally.unmatched, tally.moved, tally.unplaced, matched_existing)
+    fresh = []
+    for rel in parsed.relations:  # kept where both ends are here; a newer local version wins
+        old = store.relation(rel.id)
+        if store.get(rel.from_id) is not None and store.get(rel.to_id) is not None and (
+                old is None or (rel != old and rel.modified > old.modified)):
+            fresh.append(rel)
+    if fresh:
+        store.change_relations(fresh, [])
+    return ImportReport(name, result, tally.matched, tally.unmatched, len(fresh), tally.moved, tally.unplaced,
+                        matched_existing)
 
 
 def _keep_known(store: AnnotationStore, docs: list[tuple[str, str, str, int, str, str]]):

@@ -65,9 +65,12 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
                 documents.append(doc)
     # Exports carry a document's path inside the corpus only, never where it lies on this machine.
     documents = [replace(d, path=safe_document_path(d.path), source="") for d in documents]
+    exported = {p.id for p in passages}
+    relations = [r for r in store.relations() if r.from_id in exported and r.to_id in exported]
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
                         records=store.records(passages),
-                        options={"excel": selection.excel, "ls_email_domain": selection.ls_email_domain})
+                        options={"excel": selection.excel, "ls_email_domain": selection.ls_email_domain},
+                        relations=relations, schema=store.schema())
 
 
 def export(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None,

@@ -90,7 +90,7 @@ class MarginApp(App):
         if store.read_only:
             self.read_only_message = f"{store.path} is {store.held_by or 'open elsewhere'}"
         self.editing = EditingSession(store, annotator, edit_others=self.config.edit_others, snap=self.config.snap,
-                                      read_only_reason=self.read_only_message)
+                                      read_only_reason=self.read_only_message, schema=self.config.schema)
         self.sub_title = sanitise(f"{annotator} · {store.path}")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,

@@ -13,6 +13,21 @@ Example (``margin config-path`` prints where it lives)::
     colour = "#2ec27e"
     definition = "Words reported as said or written by someone."
 
+    [[relations]]          # default: attributed_to, from claim/prediction to source
+    name = "attributed_to"
+    from = ["claim", "prediction"]
+    to = ["source"]
+    definition = "The source that makes or reports the claim."
+
+    [[attributes]]
+    name = "checkworthy"
+    tags = ["claim"]
+    values = ["yes", "no"]
+
+    [[document_labels]]
+    name = "stance"
+    values = ["for", "against", "neutral"]
+
     [keys]
     tag_picker = "T"     # binding id = key(s), comma-separated
     tag_claim = "c"      # each tag's key has the id tag_<name>
@@ -33,6 +48,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from annotations.model import DEFAULT_TAGSET, Tag, Tagset
+from annotations.schema import DEFAULT_SCHEMA, Schema, schema_from
 from annotations.spans import SNAPS, Snap
 
 APP_NAME = "margin"
@@ -61,6 +77,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     edit_others: bool = False  # may this annotator change other annotators' passages?
     snap: Snap = "word"  # how a selection's ends snap: to whole words, or to characters
+    schema: Schema = field(default_factory=lambda: DEFAULT_SCHEMA)  # relations, attributes, document labels
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -95,6 +112,8 @@ def load_config(path: Path | None = None) -> Config:
     tags = data.get("tags", [])
     if tags:
         config.tagset = _tagset_from(tags, path, config.warnings)
+    config.schema = schema_from(data, f"config {path}")
+    config.warnings.extend(config.schema.warnings)
     return config
 
 

@@ -41,7 +41,7 @@ def test_json_export_validates_and_has_the_documented_shape(db_path: Path) -> No
         fill(store)
         data = json.loads(export(store, "json", Selection()))
     jsonschema.validate(data, export_schema())
-    assert data["format"] == "margin-export" and data["version"] == 1
+    assert data["format"] == "margin-export" and data["version"] == 2 and data["relations"] == []
     assert data["documents"] == [{"id": DOC, "path": "news/a.txt", "title": "A"}]
     assert [p["text"] for p in data["passages"]] == [TEXT[0:14], TEXT[15:37], TEXT[48:69]]
 

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from ..errors import ImportFormatError, MarginError
-from ..model import Annotation, Document
+from ..model import Annotation, Document, Relation
 
 # Passages from formats that carry no id get one derived from what they are,
 # so importing the same file twice gives the same ids (and adds nothing twice).
@@ -58,6 +58,8 @@ class ExportBundle:
     records: list[dict] | None = None  # the passages as stored dicts, when the store has them at hand
     left_out: list[str] = field(default_factory=list)  # ids of passages a text format could not place
     options: dict[str, Any] = field(default_factory=dict)  # format options from the command (csv: excel)
+    relations: list[Relation] = field(default_factory=list)  # between the passages exported
+    schema: dict[str, Any] | None = None  # the annotation schema the database remembers
 
     def passage_records(self) -> list[dict]:
         return self.records if self.records is not None else [p.to_dict() for p in self.passages]
@@ -97,6 +99,7 @@ class ImportBundle:
     documents: list[Document]
     passages: list[Annotation]
     texts: dict[str, str] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
     # Ids the importer made up (the format has none): such passages are matched to existing ones by
     # what they are (document, span, tag, annotator) instead.
     derived: frozenset[str] = frozenset()

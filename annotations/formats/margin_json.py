@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from ..errors import ImportFormatError
-from ..model import Annotation, Document
+from ..model import Annotation, Document, Relation
 from .bundle import ExportBundle, ImportBundle
 
 NAME = "json"
@@ -20,13 +20,15 @@ EXTENSION = ".json"
 OFFSET_UNIT = "code points"
 DESCRIPTION = "margin-export JSON: documents and passages, every field"
 FORMAT_ID = "margin-export"
-VERSION = 1
+VERSION = 2  # 2: relations, passage attributes, document labels, the annotation schema (1 still imports)
 
 
 def document_record(doc: Document) -> dict[str, Any]:
     record: dict[str, Any] = {"id": doc.id, "path": doc.path, "title": doc.title}
     if doc.overrides:
         record["overrides"] = doc.overrides  # raw line → "keep"/"drop": the annotator's word over the cleaner's
+    if doc.labels:
+        record["labels"] = doc.labels  # annotator → label name → values
     return record
 
 
@@ -37,7 +39,10 @@ def export(bundle: ExportBundle) -> bytes:
         "exported": bundle.exported,
         "documents": [document_record(d) for d in bundle.documents],
         "passages": bundle.passage_records(),
+        "relations": [r.to_dict() for r in bundle.relations],
     }
+    if bundle.schema:
+        payload["schema"] = bundle.schema
     # Compact: a hundred thousand passages export in a fraction of a second (``jq .`` shows it indented).
     return orjson.dumps(payload) + b"\n"
 
@@ -85,10 +90,24 @@ def import_(content: bytes) -> ImportBundle:
         path, title = record.get("path", ""), record.get("title", "")
         if not isinstance(path, str) or not isinstance(title, str):
             raise ImportFormatError(f"document {number}: 'path' and 'title' must be strings")
+        labels = record.get("labels", {})
         overrides = record.get("overrides", {})
         if not isinstance(overrides, dict) or not all(
                 isinstance(k, str) and k.isdigit() and v in ("keep", "drop") for k, v in overrides.items()):
             raise ImportFormatError(f"document {number}: 'overrides' must map line numbers to \"keep\" or \"drop\"")
-        docs.append(Document(record["id"], path=path, title=title, overrides=overrides))
+        try:
+            docs.append(Document.from_dict({"id": record["id"], "path": path, "title": title, "overrides": overrides,
+                                            "labels": labels}))
+        except (TypeError, ValueError) as err:
+            raise ImportFormatError(f"document {number}: {err}") from err
     anns = [passage_from(record, f"passage {number}") for number, record in enumerate(passages, start=1)]
-    return ImportBundle(docs, anns)
+    relations = []
+    listed = data.get("relations", [])
+    if not isinstance(listed, list):
+        raise ImportFormatError('"relations" must be a list')
+    for number, record in enumerate(listed, start=1):
+        try:
+            relations.append(Relation.from_dict(record if isinstance(record, dict) else {}))
+        except (TypeError, ValueError) as err:
+            raise ImportFormatError(f"relation {number}: {err}") from err
+    return ImportBundle(docs, anns, relations=relations)

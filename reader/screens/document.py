@@ -37,6 +37,7 @@ from reader.widgets.bars import KeyBar, TitleBar
 from reader.widgets.document_view import DocumentView, Highlight
 
 QUOTE_CHARS = 48
+NONE = "\x00none"  # the choice that clears a value (an id no real value has)
 T = TypeVar("T")
 
 
@@ -49,6 +50,11 @@ class DocumentScreen(Screen):
         Binding("m", "note", "Note", id="note"),
         Binding("d", "delete", "Delete", id="delete"),
         Binding("c", "confirm", "Confirm", id="confirm"),
+        Binding("l", "link", "Link", id="link"),
+        Binding("J", "jump_link", "Other end", show=False, id="jump_link"),
+        Binding("K", "unlink", "Unlink", show=False, id="unlink"),
+        Binding("i", "attributes", "Attributes", id="attributes"),
+        Binding("L", "document_labels", "Doc labels", show=False, id="document_labels"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
         Binding("n", "next_annotation(1)", "Next", id="next_annotation"),
@@ -80,6 +86,7 @@ class DocumentScreen(Screen):
         self.raw_view = False
         self.mine_only = False
         self.adjusting: Annotation | None = None
+        self.linking: Annotation | None = None  # l: the passage a link starts from, until Enter or Esc
         self._matches: list[tuple[int, int]] = []
         self._search = ""
         self._save_timer: Timer | None = None
@@ -207,6 +214,13 @@ class DocumentScreen(Screen):
         if self.adjusting is not None:
             line.append("   ADJUSTING: move the ends (o: the other end), v or Enter saves, Esc cancels",
                         style="bold reverse")
+        if self.linking is not None:
+            line.append(f"   LINKING from {display_text(self.linking.tag)} “{short(display_text(self.linking.text), 24)}”: "
+                        "go to the other passage, Enter links, Esc cancels", style="bold reverse")
+        stored_labels = stored.labels.get(self.app.annotator, {}) if stored else {}
+        if stored_labels:
+            shown = "; ".join(f"{k}: {', '.join(v)}" for k, v in stored_labels.items())
+            line.append(f"   {display_text(shown)}", style="italic")
         everyone = sorted({a.annotator or "?" for a in self.store.annotations(document=self.document.id)})
         if self.mine_only:
             line.append(f"   showing mine ({display_text(self.app.annotator)}) · a: everyone", style="italic")
@@ -252,6 +266,11 @@ class DocumentScreen(Screen):
         panel.clear_options()
         self._panel_ids = []
         options = []
+        by_id = {a.id: a for a in anns}
+        links: dict[str, list] = {}
+        for rel in self.store.relations(document=self.document.id):
+            links.setdefault(rel.from_id, []).append(rel)
+            links.setdefault(rel.to_id, []).append(rel)
         for a in anns:
             label = Text()
             label.append(f" {display_text(a.tag)} ", style=f"bold {tagset.colour(a.tag)} reverse")
@@ -263,6 +282,16 @@ class DocumentScreen(Screen):
                 label.append(" review (c confirms)", style="bold yellow")
             quote = display_text(a.text.replace("\n", " "))
             label.append(" " + (quote[:QUOTE_CHARS] + "…" if len(quote) > QUOTE_CHARS else quote))
+            if a.attributes:
+                label.append("\n   " + display_text(" · ".join(f"{k}={v}" for k, v in a.attributes.items())),
+                             style="dim")
+            for rel in links.get(a.id, []):
+                other_id = rel.to_id if rel.from_id == a.id else rel.from_id
+                other = by_id.get(other_id) or self.store.get(other_id)
+                arrow = "→" if rel.from_id == a.id else "←"
+                known = "" if self.session.schema.relation(rel.type) else " (not in the schema)"
+                target = f"{other.tag}: “{short(display_text(other.text), 30)}”" if other else "(gone)"
+                label.append(f"\n   {arrow} {display_text(rel.type)}{known} {display_text(target)}", style="italic")
             if a.note:
                 label.append(f"\n   ✎ {display_text(a.note)}", style="italic")
             options.append(Option(label, id=a.id))
@@ -409,7 +438,9 @@ class DocumentScreen(Screen):
         self.query_one("#doc-title", Static).update(self._title_line())
 
     def action_save_adjust(self) -> None:
-        if self.adjusting is not None:
+        if self.linking is not None:
+            self._finish_link()
+        elif self.adjusting is not None:
             self._save_adjust(None)
         elif self.focused is self.view and self.view.selection is not None:
             self.action_pick_tag()
@@ -488,6 +519,152 @@ class DocumentScreen(Screen):
                 self._shown(edit, "note")
 
         self.app.push_screen(TextPrompt(f"Note on “{short(display_text(ann.text))}”", ann.note), done)
+
+    # -- relations, attributes, document labels ---------------------------------------------
+
+    def action_link(self) -> None:
+        """Start a link at the passage under the cursor; Enter on another passage makes it."""
+        if not self._in_article():
+            return
+        ann = self.annotation_at(self.view.cursor)
+        if ann is None:
+            self.notify("No passage under the cursor to link from.", severity="warning")
+            return
+        self.linking = ann
+        self.query_one("#doc-title", Static).update(self._title_line())
+        self.say("linking: move to the other passage (n/N, arrows, /), Enter links it, Esc cancels")
+
+    def _finish_link(self) -> None:
+        source = self.linking
+        target = self.annotation_at(self.view.cursor)
+        if source is None:
+            return
+        if target is None or target.id == source.id:
+            self.notify("Move to another passage to link to, then Enter (Esc cancels).", severity="warning")
+            return
+        self.linking = None
+        self.query_one("#doc-title", Static).update(self._title_line())
+        fitting = self.session.schema.relations_between(source.tag, target.tag)
+
+        def make(kind: str | None) -> None:
+            if kind is None:
+                return
+            edit = self._run(lambda: self.session.link(source.id, target.id, kind))
+            if edit is not None:
+                self._shown(edit, f"linked {source.tag} → {target.tag} ({kind})")
+
+        if len(fitting) > 1:
+            self.app.push_screen(Choice("Which relation?", [(r.name, f"{r.name} — {r.definition}") for r in fitting]),
+                                 make)
+        elif fitting:
+            make(fitting[0].name)
+        else:
+            self._run(lambda: self.session.link(source.id, target.id))  # says why no relation fits
+
+    def _links_here(self) -> list:
+        ann = self.annotation_at(self.view.cursor)
+        return self.store.relations_of(ann.id) if ann is not None else []
+
+    def action_jump_link(self) -> None:
+        """Go to the other end of the passage's (first) relation."""
+        ann = self.annotation_at(self.view.cursor)
+        links = self._links_here()
+        if ann is None or not links:
+            self.say("No relation here.")
+            return
+        rel = links[0]
+        other = self.store.get(rel.to_id if rel.from_id == ann.id else rel.from_id)
+        if other is not None and not other.orphan and other.document == self.document.id:
+            self.view.move_to(other.start, center=True)
+
+    def action_unlink(self) -> None:
+        links = self._links_here()
+        if not links:
+            self.say("No relation here to remove.")
+            return
+
+        def chosen(rel_id: str | None) -> None:
+            if rel_id:
+                edit = self._run(lambda: self.session.unlink(rel_id))
+                if edit is not None:
+                    self._shown(edit, "relation removed (u undoes)")
+
+        if len(links) == 1:
+            chosen(links[0].id)
+        else:
+            self.app.push_screen(Choice("Remove which relation?", [(r.id, r.type) for r in links]), chosen)
+
+    def action_attributes(self) -> None:
+        """The attributes the schema gives this passage's tag: choose one, then its value."""
+        if not self._in_article():
+            return
+        ann = self._passage_here("No passage under the cursor: tag one first, then i sets its attributes.")
+        if ann is None:
+            return
+        kinds = self.session.schema.attributes_for(ann.tag)
+        if not kinds:
+            self.notify(f"The schema has no attributes for {ann.tag} ([[attributes]] in the config).",
+                        severity="warning")
+            return
+
+        def set_value(name: str, value: str | None) -> None:
+            if value is None:
+                return
+            edit = self._run(lambda: self.session.set_attribute(ann.id, name, value))
+            if edit is not None:
+                self._shown(edit, f"{name} = {value or '(none)'}")
+
+        def picked(name: str | None) -> None:
+            kind = self.session.schema.attribute(name) if name else None
+            if kind is None:
+                return
+            if kind.kind == "text":
+                self.app.push_screen(TextPrompt(f"{name} of “{short(display_text(ann.text))}”",
+                                                ann.attributes.get(name, kind.default)), lambda v: set_value(name, v))
+            else:
+                choices = [(v, v) for v in kind.values] + [(NONE, "(none)")]
+                self.app.push_screen(Choice(f"{name} of “{short(display_text(ann.text))}”", choices,
+                                            ann.attributes.get(name)),
+                                     lambda v: set_value(name, "" if v == NONE else v))
+
+        if len(kinds) == 1:
+            picked(kinds[0].name)
+        else:
+            self.app.push_screen(Choice("Which attribute?", [(k.name, f"{k.name}: {ann.attributes.get(k.name, '—')}")
+                                                             for k in kinds]), picked)
+
+    def action_document_labels(self) -> None:
+        """This annotator's labels of the whole document (its stance, say)."""
+        kinds = self.session.schema.document_labels
+        if not kinds:
+            self.notify("The schema has no document labels ([[document_labels]] in the config).", severity="warning")
+            return
+
+        def set_values(name: str, values: list[str] | None) -> None:
+            if values is None:
+                return
+            edit = self._run(lambda: self.session.set_document_label(self.document.id, name, values))
+            if edit is not None:
+                self.query_one("#doc-title", Static).update(self._title_line())
+                self._shown(edit, f"{name}: {', '.join(values) or '(none)'}")
+
+        def picked(name: str | None) -> None:
+            kind = self.session.schema.label(name) if name else None
+            if kind is None:
+                return
+            if kind.multiple:
+                self.app.push_screen(TextPrompt(f"{name} (comma-separated: {', '.join(kind.values)})"),
+                                     lambda v: set_values(name, None if v is None else
+                                                          [x.strip() for x in v.split(",") if x.strip()]))
+            else:
+                choices = [(v, v) for v in kind.values] + [(NONE, "(none)")]
+                self.app.push_screen(Choice(f"{name} of this document", choices),
+                                     lambda v: set_values(name, None if v is None else [] if v == NONE else [v]))
+
+        if len(kinds) == 1:
+            picked(kinds[0].name)
+        else:
+            self.app.push_screen(Choice("Which label?", [(k.name, k.name) for k in kinds]), picked)
 
     def action_confirm(self) -> None:
         """Confirm a passage that was found again only approximately after its text changed."""
@@ -708,8 +885,9 @@ class DocumentScreen(Screen):
             search.display = False
             self.view.focus()
             return
-        if self.adjusting is not None:
+        if self.adjusting is not None or self.linking is not None:
             self.adjusting = None
+            self.linking = None
             self.view.clear_selection()
             self.query_one("#doc-title", Static).update(self._title_line())
             return
