@@ -89,3 +89,94 @@ def test_schema_from_the_config_with_warnings() -> None:
     assert [r.name for r in schema.relations] == ["quotes"]  # the config's relations replace the default
     assert schema.relations[0].fits("source", "claim") and not schema.relations[0].fits("claim", "claim")
     assert len(schema.warnings) == 2
+
+
+async def test_in_the_reader_link_set_an_attribute_and_a_label_undo_redo_reopen_export(db_path: Path,
+                                                                                       tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    from conftest import run_margin
+    from test_app import make_app, open_second
+
+    from reader.config import Config
+
+    config = Config(schema=SCHEMA)
+    app = make_app(db_path, config=config)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await open_second(pilot)
+        text = view.text
+        claim_start = text.index("Russia considers Venezuela")
+        view.select(claim_start, claim_start + len("Russia considers Venezuela its closest ally"))
+        await pilot.press("1")
+        view.select(text.index("Vladimir Putin's Russia"), text.index("Vladimir Putin's Russia") + 23)
+        await pilot.press("2")
+        await pilot.pause()
+        claim = app.store.annotations(tags=["claim"])[0]
+        source = app.store.annotations(tags=["source"])[0]
+        # l on the claim, move to the source, Enter: linked.
+        view.move_to(claim.start + 2)
+        await pilot.press("l")
+        view.move_to(source.start + 2)
+        await pilot.press("enter")
+        await pilot.pause()
+        (rel,) = app.store.relations()
+        assert (rel.from_id, rel.to_id, rel.type) == (claim.id, source.id, "attributed_to")
+        panel = "\n".join(str(app.screen.query_one("#panel").get_option_at_index(i).prompt)
+                          for i in range(app.screen.query_one("#panel").option_count))
+        assert "→ attributed_to source" in panel and "← attributed_to claim" in panel
+        # J jumps from one end to the other.
+        view.move_to(claim.start + 2)
+        await pilot.press("J")
+        assert view.cursor == source.start
+        # i: the claim's attribute (one attribute for claims: straight to its values).
+        view.move_to(claim.start + 2)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")  # the first value: yes
+        await pilot.pause()
+        assert app.store.get(claim.id).attributes == {"checkworthy": "yes"}
+        # L: the document's stance.
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # against
+        await pilot.pause()
+        doc_id = app.screen.document.id
+        assert app.store.document(doc_id).labels == {"tester": {"stance": ["against"]}}
+        # Undo all three, then redo them.
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        assert app.store.relations() == [] and app.store.get(claim.id).attributes == {}
+        assert app.store.document(doc_id).labels == {}
+        await pilot.press("ctrl+r", "ctrl+r", "ctrl+r")
+        await pilot.pause()
+        assert len(app.store.relations()) == 1 and app.store.get(claim.id).attributes == {"checkworthy": "yes"}
+        assert app.store.document(doc_id).labels == {"tester": {"stance": ["against"]}}
+    app.store.close()
+    again = make_app(db_path, config=config)
+    async with again.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert len(again.store.relations()) == 1
+    again.store.close()
+    exported = json.loads(run_margin("export", "--db", db_path).stdout)
+    assert exported["version"] == 2 and exported["relations"][0]["type"] == "attributed_to"
+    assert exported["schema"]["attributes"][0]["name"] == "checkworthy"
+    assert any(p["attributes"] == {"checkworthy": "yes"} for p in exported["passages"])
+    assert next(d for d in exported["documents"] if d["id"] == doc_id)["labels"] == {"tester": {"stance": ["against"]}}
+    # Round trip: into a fresh database, relations, attributes and labels come back.
+    fresh = tmp_path / "fresh.json"
+    proc = run_margin("import", "-", "--db", fresh, input=json.dumps(exported).encode())
+    assert proc.returncode == 0, proc.stderr
+    with AnnotationStore(fresh, read_only=True) as store:
+        assert len(store.relations()) == 1
+        assert store.document(doc_id).labels == {"tester": {"stance": ["against"]}}
+    brat = run_margin("export", "--db", db_path, "--format", "brat", "--out", tmp_path / "b.zip", "--corpus",
+                      Path(__file__).resolve().parent.parent / "seeds")
+    assert brat.returncode == 0, brat.stderr
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        ann = next(archive.read(n).decode() for n in archive.namelist() if n.endswith(".ann"))
+        conf = archive.read("annotation.conf").decode()
+    assert any(line.startswith("R1\tattributed_to Arg1:T") for line in ann.splitlines())
+    assert any(line.startswith("A1\tcheckworthy T") and line.endswith(" yes") for line in ann.splitlines())
+    assert "attributed_to\tArg1:claim|prediction, Arg2:source" in conf
+    assert "checkworthy\tArg:<ENTITY>, Value:yes" in conf
