@@ -102,6 +102,7 @@ class MergeReport:
     unchanged: int = 0
     documents: int = 0
     conflicts: list[str] = field(default_factory=list)  # ids whose versions differed; the newest was kept
+    relations: int = 0  # relations added, changed or deleted
 
 
 class AnnotationStore:
@@ -547,7 +548,8 @@ class AnnotationStore:
             else:
                 newest = doc if doc.last_opened > my_doc.last_opened else my_doc
                 merged = replace(newest, statuses={**doc.statuses, **my_doc.statuses}, source=my_doc.source,
-                                 path=my_doc.path or doc.path, overrides={**doc.overrides, **my_doc.overrides})
+                                 path=my_doc.path or doc.path, overrides={**doc.overrides, **my_doc.overrides},
+                                 labels={**doc.labels, **my_doc.labels})
                 if merged == my_doc:
                     continue
             new_docs.append(merged)
@@ -565,7 +567,25 @@ class AnnotationStore:
             self._trash[ann.id] = ann
         for doc in new_docs:
             self._documents[doc.id] = doc
+        report.relations = self._merge_relations(other)
         return report
+
+    def _merge_relations(self, other: AnnotationStore) -> int:
+        """Relations merge as passages do: every id once, the newest version (a deletion is a version)."""
+        live: list[Relation] = []
+        dead: list[str] = []
+        for rel, alive in [(r, True) for r in other._relations.values()] + [
+                (r, False) for r in other._relation_trash.values()]:
+            mine = self._relations.get(rel.id) or self._relation_trash.get(rel.id)
+            mine_alive = rel.id in self._relations
+            if mine is not None and (mine.modified, mine_alive) >= (rel.modified, alive):
+                continue
+            if alive:
+                live.append(rel)
+            elif mine_alive:
+                dead.append(rel.id)
+        self.change_relations(live, dead)
+        return len(live) + len(dead)
 
     def replace_all(self, annotations: list[Annotation]) -> None:
         """Store several changed annotations in one durable step (re-anchoring, bulk edits)."""

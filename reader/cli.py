@@ -570,7 +570,7 @@ def merge_cmd(sources: tuple[Path, ...], into: Path) -> None:
                 totals[key] += getattr(report, key)
             conflicts += report.conflicts
             say(f"{source}: {report.added} added, {report.updated} updated, {report.deleted} deleted, "
-                       f"{report.unchanged} already there, {len(report.conflicts)} conflicts")
+                f"{report.unchanged} already there, {len(report.conflicts)} conflicts, {report.relations} relations")
         say(f"merged {len(sources)} databases into {into}: {totals['added']} added, {totals['updated']} updated, "
                    f"{totals['deleted']} deleted, {totals['documents']} new documents, {len(conflicts)} conflicts")
         for ann_id in conflicts[:20]:

@@ -180,3 +180,29 @@ async def test_in_the_reader_link_set_an_attribute_and_a_label_undo_redo_reopen_
     assert any(line.startswith("A1\tcheckworthy T") and line.endswith(" yes") for line in ann.splitlines())
     assert "attributed_to\tArg1:claim|prediction, Arg2:source" in conf
     assert "checkworthy\tArg:<ENTITY>, Value:yes" in conf
+
+
+def test_merge_takes_relations_and_labels_newest_wins(tmp_path: Path) -> None:
+    from conftest import run_margin
+
+    ana_db, bo_db, team = tmp_path / "ana.json", tmp_path / "bo.json", tmp_path / "team.json"
+    with AnnotationStore(ana_db) as store:
+        store.register_document("d1", path="d1.txt", title="D")
+        ana = EditingSession(store, "ana", schema=SCHEMA)
+        claim, source = passages(ana)
+        rel = ana.link(claim.id, source.id).step.relations[0].after
+        ana.set_document_label("d1", "stance", ["for"])
+    with AnnotationStore(bo_db) as store:
+        store.register_document("d1", path="d1.txt", title="D")
+        EditingSession(store, "bo", schema=SCHEMA).set_document_label("d1", "stance", ["neutral"])
+    for source_db in (ana_db, bo_db, ana_db):  # twice from ana: nothing changes the second time
+        assert run_margin("merge", source_db, "--into", team).returncode == 0
+    with AnnotationStore(team, read_only=True) as store:
+        assert [r.id for r in store.relations()] == [rel.id]
+        assert store.document("d1").labels == {"ana": {"stance": ["for"]}, "bo": {"stance": ["neutral"]}}
+    # ana deletes the source (and so the relation): merging again removes the relation too.
+    with AnnotationStore(ana_db) as store:
+        EditingSession(store, "ana", schema=SCHEMA).delete(source.id)
+    assert run_margin("merge", ana_db, "--into", team).returncode == 0
+    with AnnotationStore(team, read_only=True) as store:
+        assert store.relations() == [] and store.get(source.id) is None
