@@ -18,6 +18,12 @@ Three views, each per tag and over all tags:
 
 Documents enter a pair's figures only if both annotated them (each has at
 least one passage there); the counts of documents and tokens are reported.
+
+Beyond passages: **relation F1** (pairwise; a relation of one matches one of
+the other with the same type whose two ends match — exactly, or by overlap),
+**attribute κ** (Cohen's, per attribute, over the passages both drew
+identically, a missing value counting as "none"), and **document-label κ/α**
+(per label: κ per pair over the documents both labelled, α over everyone).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .model import Annotation
+from .model import Annotation, Document, Relation
 
 NONE = "none"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -180,6 +186,29 @@ class GroupAgreement:
     tokens: int
 
 
+@dataclass(frozen=True)
+class RelationAgreement:
+    """Relations of a pair: a relation matches when both its ends match (exactly, or by overlap) and its type."""
+
+    a: str
+    b: str
+    type: str
+    exact_f1: float
+    overlap_f1: float
+    relations: int  # of both annotators
+
+
+@dataclass(frozen=True)
+class ValueAgreement:
+    """An attribute over the passages both drew identically, or a document label over the documents both labelled."""
+
+    a: str
+    b: str
+    name: str
+    kappa: float
+    items: int
+
+
 @dataclass
 class AgreementReport:
     annotators: list[str]
@@ -187,6 +216,80 @@ class AgreementReport:
     pairs: list[PairAgreement] = field(default_factory=list)
     groups: list[GroupAgreement] = field(default_factory=list)
     missing_texts: list[str] = field(default_factory=list)
+    relations: list[RelationAgreement] = field(default_factory=list)
+    attributes: list[ValueAgreement] = field(default_factory=list)
+    labels: list[ValueAgreement] = field(default_factory=list)
+    label_alpha: dict[str, float] = field(default_factory=dict)
+
+
+def _span(p: Annotation) -> tuple[str, int, int, str]:
+    return (p.document, p.start, p.end, p.tag)
+
+
+def relation_agreement(passages: list[Annotation], relations: list[Relation], a: str, b: str) -> list[RelationAgreement]:
+    """Relation F1 of a pair, per type and over all types (see the module docstring)."""
+    by_id = {p.id: p for p in passages}
+
+    def ends(who: str) -> list[tuple[str, Annotation, Annotation]]:
+        out = []
+        for r in relations:
+            source, target = by_id.get(r.from_id), by_id.get(r.to_id)
+            if r.annotator == who and source is not None and target is not None:
+                out.append((r.type, source, target))
+        return out
+
+    ra, rb = ends(a), ends(b)
+    found = []
+    for kind in [*sorted({t for t, _, _ in ra + rb}), "all"]:
+        xa = [x for x in ra if kind in ("all", x[0])]
+        xb = [x for x in rb if kind in ("all", x[0])]
+        if not xa and not xb:
+            continue
+        exact_a = Counter((t, _span(s), _span(o)) for t, s, o in xa)
+        exact_b = Counter((t, _span(s), _span(o)) for t, s, o in xb)
+        exact = 2 * sum((exact_a & exact_b).values()) / (len(xa) + len(xb))
+
+        def overlaps(p: Annotation, q: Annotation) -> bool:
+            return p.document == q.document and p.tag == q.tag and p.start < q.end and q.start < p.end
+
+        def share(xs: list, ys: list) -> float:
+            if not xs:
+                return 0.0
+            hits = sum(any(t == u and overlaps(s, v) and overlaps(o, w) for u, v, w in ys) for t, s, o in xs)
+            return hits / len(xs)
+
+        found.append(RelationAgreement(a, b, kind, exact, _f1(share(xb, xa), share(xa, xb)), len(xa) + len(xb)))
+    return found
+
+
+def attribute_agreement(passages: list[Annotation], a: str, b: str) -> list[ValueAgreement]:
+    """Cohen's κ of each attribute over the passages both annotators drew identically (missing: "none")."""
+    mine = {_span(p): p for p in passages if p.annotator == a}
+    theirs = {_span(p): p for p in passages if p.annotator == b}
+    both = [(mine[k], theirs[k]) for k in mine.keys() & theirs.keys()]
+    names = sorted({n for x, y in both for n in (*x.attributes, *y.attributes)})
+    return [ValueAgreement(a, b, name, cohen_kappa([x.attributes.get(name, NONE) for x, _ in both],
+                                                   [y.attributes.get(name, NONE) for _, y in both]), len(both))
+            for name in names]
+
+
+def label_agreement(documents: list[Document], annotators: list[str]) -> tuple[list[ValueAgreement], dict[str, float]]:
+    """Document labels: Cohen's κ per pair over the documents both labelled, Krippendorff's α over all."""
+    names = sorted({n for d in documents for who in annotators for n in d.labels.get(who, {})})
+    pairs = []
+    alphas = {}
+    for name in names:
+        def value(d: Document, who: str, name: str = name) -> str | None:
+            got = d.labels.get(who, {}).get(name)
+            return "|".join(sorted(got)) if got else None
+
+        for a, b in combinations(annotators, 2):
+            both = [(x, y) for d in documents if (x := value(d, a)) is not None and (y := value(d, b)) is not None]
+            if both:
+                pairs.append(ValueAgreement(a, b, name, cohen_kappa([x for x, _ in both], [y for _, y in both]),
+                                            len(both)))
+        alphas[name] = krippendorff_alpha_nominal([value(d, who) for who in annotators] for d in documents)
+    return pairs, alphas
 
 
 def agreement(
@@ -194,10 +297,25 @@ def agreement(
     texts: dict[str, str],
     annotators: list[str] | None = None,
     tags: list[str] | None = None,
+    relations: list[Relation] | None = None,
+    documents: list[Document] | None = None,
 ) -> AgreementReport:
-    """Every figure of the module docstring for ``passages``; ``texts`` holds each document's cleaned text."""
+    """Every figure of the module docstring for ``passages``; ``texts`` holds each document's cleaned text.
+
+    With ``relations`` and ``documents``, also relation F1, attribute κ and document-label κ/α.
+    """
     passages = [p for p in passages if not p.orphan]
     who = annotators or sorted({p.annotator for p in passages})
+    report = _spans_agreement(passages, texts, who, tags)
+    for a, b in combinations(who, 2):
+        report.relations += relation_agreement(passages, relations or [], a, b)
+        report.attributes += attribute_agreement(passages, a, b)
+    report.labels, report.label_alpha = label_agreement(documents or [], who)
+    return report
+
+
+def _spans_agreement(passages: list[Annotation], texts: dict[str, str], who: list[str],
+                     tags: list[str] | None) -> AgreementReport:
     passages = [p for p in passages if p.annotator in who]
     all_tags = tags or sorted({p.tag for p in passages})
     passages = [p for p in passages if p.tag in all_tags]

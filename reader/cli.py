@@ -620,7 +620,8 @@ def agree_cmd(ctx: click.Context, annotators: str | None, tags: tuple[str, ...],
     if unknown:
         fail(f"no passages by {', '.join(unknown)}")
     texts = {d.id: d.text for d in known_documents(store, corpus_paths).documents}
-    report = agreement(passages, texts, who, list(tags) or None)
+    report = agreement(passages, texts, who, list(tags) or None, relations=store.relations(),
+                       documents=store.documents())
     if report.missing_texts and not texts:
         fail("the documents' texts are not available here; pass --corpus PATH")
     print_agreement(report, as_json=as_json)

@@ -166,6 +166,13 @@ def print_agreement(report: AgreementReport, *, as_json: bool) -> None:
                     {k: (None if isinstance(v, float) and v != v else v) for k, v in vars(g).items()} for g in report.groups
                 ],
                 "documents_without_text": report.missing_texts,
+                "relations": [{k: (None if isinstance(v, float) and v != v else v) for k, v in vars(r).items()}
+                              for r in report.relations],
+                "attributes": [{k: (None if isinstance(v, float) and v != v else v) for k, v in vars(r).items()}
+                               for r in report.attributes],
+                "document_labels": [{k: (None if isinstance(v, float) and v != v else v) for k, v in vars(r).items()}
+                                    for r in report.labels],
+                "document_label_alpha": {k: (None if v != v else v) for k, v in report.label_alpha.items()},
             }
         )
         return
@@ -183,6 +190,25 @@ def print_agreement(report: AgreementReport, *, as_json: bool) -> None:
     for g in report.groups:
         table.add_row(Text(safe_text(g.tag)), _number(g.alpha), str(g.documents), f"{g.tokens:,}")
     console.print(table)
+    if report.relations:
+        table = Table(title="relations", title_justify="left")
+        for name in ("annotators", "type", "exact F1", "overlap F1", "relations"):
+            table.add_column(name, justify="left" if name in ("annotators", "type") else "right")
+        for r in report.relations:
+            table.add_row(Text(safe_text(f"{r.a} · {r.b}")), Text(safe_text(r.type)), _number(r.exact_f1),
+                          _number(r.overlap_f1), str(r.relations))
+        console.print(table)
+    if report.attributes or report.labels:
+        table = Table(title="attributes and document labels", title_justify="left")
+        for name in ("annotators", "of", "name", "Cohen's κ", "items"):
+            table.add_column(name, justify="right" if name in ("Cohen's κ", "items") else "left")
+        for kind, rows in (("passages", report.attributes), ("documents", report.labels)):
+            for r in rows:
+                table.add_row(Text(safe_text(f"{r.a} · {r.b}")), kind, Text(safe_text(r.name)), _number(r.kappa),
+                              str(r.items))
+        console.print(table)
+        for name, alpha in report.label_alpha.items():
+            console.print(Text(safe_text(f"document label {name}: Krippendorff's α {_number(alpha)}")))
     if report.missing_texts:
         console.print(f"[dim]{len(report.missing_texts)} documents left out: their text is not available (--corpus)[/]")
 

@@ -206,3 +206,27 @@ def test_merge_takes_relations_and_labels_newest_wins(tmp_path: Path) -> None:
     assert run_margin("merge", ana_db, "--into", team).returncode == 0
     with AnnotationStore(team, read_only=True) as store:
         assert store.relations() == [] and store.get(source.id) is None
+
+
+def test_agreement_on_relations_attributes_and_labels() -> None:
+    from annotations.agreement import agreement
+    from annotations.model import Annotation, Document, Relation
+
+    def passage(pid: str, who: str, tag: str, start: int, end: int, **attributes: str) -> Annotation:
+        return Annotation(id=pid, document="d", tag=tag, text="x" * (end - start), start=start, end=end,
+                          raw_start=start, raw_end=end, annotator=who, attributes=attributes)
+
+    ps = [passage("a1", "ana", "claim", 0, 10, checkworthy="yes"), passage("a2", "ana", "source", 20, 25),
+          passage("b1", "bo", "claim", 0, 10, checkworthy="no"), passage("b2", "bo", "source", 21, 25),
+          passage("a3", "ana", "claim", 40, 50, checkworthy="yes"), passage("b3", "bo", "claim", 40, 50,
+                                                                             checkworthy="yes")]
+    rels = [Relation("r1", "a1", "a2", "attributed_to", "ana"), Relation("r2", "b1", "b2", "attributed_to", "bo")]
+    docs = [Document("d", labels={"ana": {"stance": ["for"]}, "bo": {"stance": ["for"]}}),
+            Document("e", labels={"ana": {"stance": ["against"]}, "bo": {"stance": ["for"]}})]
+    report = agreement(ps, {"d": "x" * 60}, ["ana", "bo"], relations=rels, documents=docs)
+    (rel, rel_all) = report.relations
+    assert rel.exact_f1 == 0.0 and rel.overlap_f1 == 1.0  # the sources differ by a character: overlap only
+    (attr,) = report.attributes
+    assert attr.name == "checkworthy" and attr.items == 2 and attr.kappa == 0.0
+    (label,) = report.labels
+    assert label.items == 2 and label.kappa == 0.0 and "stance" in report.label_alpha
