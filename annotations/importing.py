@@ -122,7 +122,7 @@ class _Corpus:
 
 
 def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: _Corpus,
-             tally: _Tally) -> tuple[list[Annotation], list[Document]]:
+             tally: _Tally, doc_ids: dict[str, str] | None = None) -> tuple[list[Annotation], list[Document]]:
     documents = [replace(d, path=safe_document_path(d.path), source="") for d in parsed.documents]
     passages: list[Annotation] = []
     new_docs: dict[str, Document] = {}
@@ -160,12 +160,14 @@ def _resolve(parsed: ImportBundle, store: AnnotationStore, corpus: _Corpus,
             continue
         if place != (ann.start, ann.end):
             tally.moved += 1
+        if doc_ids is not None:
+            doc_ids.setdefault(ann.document, doc.id)
         passages.append(_at(ann, doc, *place, carried))
     return passages, documents + list(new_docs.values())
 
 
 def _match_existing(store: AnnotationStore, passages: list[Annotation], derived: set[str],
-                    timed: bool) -> tuple[list[Annotation], int]:
+                    timed: bool, renamed: dict[str, str] | None = None) -> tuple[list[Annotation], int]:
     """Passages whose format gave them no id take the id of the same passage already here."""
     index: dict[str, dict[tuple[int, int, str, str], Annotation]] = {}  # per document, built once
     matched = 0
@@ -180,6 +182,8 @@ def _match_existing(store: AnnotationStore, passages: list[Annotation], derived:
             if old is not None:
                 # The same passage as one here. Unless the file gives a time of its own, it does not
                 # count as newer than the local version (a re-import never undoes local work).
+                if renamed is not None:
+                    renamed[ann.id] = old.id
                 ann = replace(ann, id=old.id, created=old.created, modified=ann.modified if timed else "")
                 matched += 1
         out.append(ann)
@@ -276,11 +280,13 @@ def _import(store: AnnotationStore, content: bytes, format_name: str | None, cor
     check_imported(parsed.passages)
     indexed = _Corpus(corpus or [])
     tally = _Tally()
-    passages, documents = _resolve(parsed, store, indexed, tally)
+    doc_ids: dict[str, str] = {}
+    passages, documents = _resolve(parsed, store, indexed, tally, doc_ids)
     if strict and tally.unplaced:
         raise ImportFormatError(f"{tally.unplaced} passages have a quote that is not in their document's text "
                                 "(--strict refuses the file)")
-    passages, matched_existing = _match_existing(store, passages, derived, parsed.timed)
+    renamed: dict[str, str] = {}
+    passages, matched_existing = _match_existing(store, passages, derived, parsed.timed, renamed)
     stamp = utc_now()
     passages = [a if a.created else replace(a, created=stamp, modified=a.modified or stamp) for a in passages]
     # Corpus documents that received passages are remembered, with where their file is.
@@ -295,14 +301,26 @@ def _import(store: AnnotationStore, content: bytes, format_name: str | None, cor
         store.register_documents(_keep_known(store, remembered))
     fresh = []
     for rel in parsed.relations:  # kept where both ends are here; a newer local version wins
+        rel = replace(rel, from_id=renamed.get(rel.from_id, rel.from_id), to_id=renamed.get(rel.to_id, rel.to_id))
         old = store.relation(rel.id)
         if store.get(rel.from_id) is not None and store.get(rel.to_id) is not None and (
                 old is None or (rel != old and rel.modified > old.modified)):
             fresh.append(rel)
     if fresh:
         store.change_relations(fresh, [])
+    _apply_labels(store, parsed.labels, doc_ids)
     return ImportReport(name, result, tally.matched, tally.unmatched, len(fresh), tally.moved, tally.unplaced,
                         matched_existing)
+
+
+def _apply_labels(store: AnnotationStore, labels: list[tuple[str, str, str, list[str]]],
+                  doc_ids: dict[str, str]) -> None:
+    """Document labels from the file, on the documents its passages were placed in (local ones kept)."""
+    for key, who, name, values in labels:
+        doc = store.document(doc_ids.get(key, key))
+        if doc is None or name in doc.labels.get(who, {}):
+            continue
+        store.put_document(replace(doc, labels={**doc.labels, who: {**doc.labels.get(who, {}), name: values}}))
 
 
 def _keep_known(store: AnnotationStore, docs: list[tuple[str, str, str, int, str, str]]):

@@ -120,7 +120,18 @@ def export_to(store: AnnotationStore, format_name: str, selection: Selection, de
         raise ExportError(f"{destination} is not a regular file, a terminal or a pipe; give a file name")
     if mode is None and not destination.parent.is_dir():
         raise ExportError(f"cannot write {destination}: the folder {destination.parent} does not exist")
-    content, note = render(store, format_name, selection, texts, corpus)
+    picked = bundle(store, selection, texts, corpus)
+    content = module.export(picked)
+    note = left_out_note(picked)
+    extra = ""
+    if hasattr(module, "labeling_config") and (mode is None or stat.S_ISREG(mode)):
+        # Label Studio: the project's labelling config beside the tasks, to create the project from.
+        config = destination.with_name(destination.stem + ".labelconfig.xml")
+        try:
+            write_atomic(config, module.labeling_config(picked).encode("utf-8"))
+        except OSError as err:
+            raise ExportError(f"cannot write {config}: {err.strerror or err}") from err
+        extra = f" and its labelling config {config.name}"
     try:
         if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
             # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to, never replaced by a file.
@@ -130,7 +141,7 @@ def export_to(store: AnnotationStore, format_name: str, selection: Selection, de
             write_atomic(destination, content)
     except OSError as err:
         raise ExportError(f"cannot write {destination}: {err.strerror or err}") from err
-    return f"wrote {destination}" + (f"; {note}" if note else "")
+    return f"wrote {destination}{extra}" + (f"; {note}" if note else "")
 
 
 def _refuse_database_files(store: AnnotationStore, destination: Path) -> None:

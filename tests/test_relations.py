@@ -230,3 +230,66 @@ def test_agreement_on_relations_attributes_and_labels() -> None:
     assert attr.name == "checkworthy" and attr.items == 2 and attr.kappa == 0.0
     (label,) = report.labels
     assert label.items == 2 and label.kappa == 0.0 and "stance" in report.label_alpha
+
+
+def _linked_db(db: Path) -> str:
+    """A database that knows the seeds, with a claim linked to its source, an attribute and a document label."""
+    from reader.corpus import load_corpus
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    doc = load_corpus([seeds]).documents[1]
+    with AnnotationStore(db) as store:
+        store.register_documents([(doc.id, doc.path, doc.title, doc.words, str(doc.file.resolve()), "")])
+        session = EditingSession(store, "ana", schema=SCHEMA)
+
+        class Text:
+            id = doc.id
+            text = doc.text
+
+            @staticmethod
+            def to_raw_span(start: int, end: int) -> tuple[int, int]:
+                return doc.to_raw_span(start, end)
+
+        start = doc.text.index("Russia considers Venezuela its closest ally")
+        claim = session.tag(Text, start, start + 43, "claim").after[0]
+        start = doc.text.index("Vladimir Putin's Russia")
+        source = session.tag(Text, start, start + 23, "source").after[0]
+        session.link(claim.id, source.id)
+        session.set_attribute(claim.id, "checkworthy", "yes")
+        session.set_document_label(doc.id, "stance", ["against"])
+    return doc.id
+
+
+def test_label_studio_carries_relations_attributes_and_labels_both_ways(tmp_path: Path) -> None:
+    import json
+
+    from conftest import run_margin
+
+    db = tmp_path / "ls.json"
+    doc_id = _linked_db(db)
+    out = tmp_path / "tasks.json"
+    proc = run_margin("export", "--db", db, "--format", "labelstudio", "--out", out)
+    assert proc.returncode == 0 and "labelconfig" in proc.stderr, proc.stderr
+    (task,) = json.loads(out.read_text())
+    results = task["annotations"][0]["result"]
+    kinds = [r["type"] for r in results]
+    assert kinds.count("labels") == 2 and "relation" in kinds
+    relation = next(r for r in results if r["type"] == "relation")
+    regions = {r["id"] for r in results if r["type"] == "labels"}
+    assert relation["from_id"] in regions and relation["to_id"] in regions and relation["labels"] == ["attributed_to"]
+    per_region = next(r for r in results if r["type"] == "choices" and r["id"] in regions)
+    assert per_region["from_name"] == "checkworthy" and per_region["value"]["choices"] == ["yes"]
+    task_level = next(r for r in results if r["type"] == "choices" and r["id"] not in regions)
+    assert task_level["from_name"] == "stance" and task_level["value"] == {"choices": ["against"]}
+    config = (tmp_path / "tasks.labelconfig.xml").read_text()
+    for fragment in ('<Relation value="attributed_to"/>', '<Choices name="checkworthy" toName="text" perRegion="true">',
+                     '<Choices name="stance" toName="text" choice="single">'):
+        assert fragment in config
+    fresh = tmp_path / "fresh.json"
+    back = run_margin("import", out, "--db", fresh, "--corpus", Path(__file__).resolve().parent.parent / "seeds")
+    assert back.returncode == 0, back.stderr
+    with AnnotationStore(fresh, read_only=True) as store:
+        (rel,) = store.relations()
+        assert store.get(rel.from_id).tag == "claim" and store.get(rel.to_id).tag == "source"
+        assert store.get(rel.from_id).attributes == {"checkworthy": "yes"}
+        assert store.document(doc_id).labels == {"ana": {"stance": ["against"]}}

@@ -100,6 +100,8 @@ class ImportBundle:
     passages: list[Annotation]
     texts: dict[str, str] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
+    # Document labels the file gives: (document key, annotator, label name, values).
+    labels: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
     # Ids the importer made up (the format has none): such passages are matched to existing ones by
     # what they are (document, span, tag, annotator) instead.
     derived: frozenset[str] = frozenset()

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 import orjson
 
 from ..errors import ImportFormatError
-from ..model import Annotation, Selector
+from ..model import Annotation, Relation, Selector
 from .bundle import ExportBundle, ImportBundle, stable_id
 
 NAME = "labelstudio"
@@ -62,17 +63,60 @@ def export(bundle: ExportBundle) -> bytes:
             }
             by_annotator.setdefault(p.annotator, []).append((p, result))
         domain = bundle.options.get("ls_email_domain")
+        kinds = {a["name"]: a for a in (bundle.schema or {}).get("attributes", [])}
+        for who in doc.labels:
+            by_annotator.setdefault(who, [])
         annotations = []
         for who, pairs in by_annotator.items():
-            annotation: dict[str, Any] = {"result": [r for _, r in pairs], "was_cancelled": False,
-                                          "created_at": min(p.created for p, _ in pairs),
-                                          "updated_at": max(p.modified for p, _ in pairs)}
+            results = [r for _, r in pairs]
+            mine = {p.id for p, _ in pairs}
+            for p, _ in pairs:  # attributes: per-region results sharing the region's id
+                for name, value in p.attributes.items():
+                    as_text = kinds.get(name, {}).get("type") == "text"
+                    shown = {"text": [value]} if as_text else {"choices": [value]}
+                    results.append({"id": p.id, "from_name": name, "to_name": TO_NAME,
+                                    "type": "textarea" if as_text else "choices",
+                                    "value": {"start": p.start, "end": p.end, "text": p.text, **shown}})
+            for rel in bundle.relations:  # relations between this annotator's regions
+                if rel.from_id in mine and rel.to_id in mine and rel.annotator == who:
+                    results.append({"type": "relation", "from_id": rel.from_id, "to_id": rel.to_id,
+                                    "direction": "right", "labels": [rel.type]})
+            for name, values in doc.labels.get(who, {}).items():  # document labels: task-level choices
+                results.append({"id": stable_id("ls-label", doc.id, who, name)[:10], "from_name": name,
+                                "to_name": TO_NAME, "type": "choices", "value": {"choices": values}})
+            annotation: dict[str, Any] = {"result": results, "was_cancelled": False,
+                                          "created_at": min((p.created for p, _ in pairs), default=bundle.exported),
+                                          "updated_at": max((p.modified for p, _ in pairs), default=bundle.exported)}
             if domain and who:
                 annotation["completed_by"] = {"email": f"{who}@{domain}"}
             annotations.append(annotation)
         tasks.append({"id": n, "data": {"text": text, "document": doc.id, "path": doc.path, "title": doc.title},
                       "annotations": annotations})
     return orjson.dumps(tasks, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def labeling_config(bundle: ExportBundle) -> str:
+    """The Label Studio labelling config these tasks fit (tags, relations, attributes, document labels),
+    written beside the export so that a project can be created from it."""
+    schema = bundle.schema or {}
+    tags = sorted({p.tag for p in bundle.passages})
+    lines = ["<View>", f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">',
+             *(f'    <Label value="{escape(t)}"/>' for t in tags), "  </Labels>",
+             f'  <Text name="{TO_NAME}" value="$text"/>']
+    relation_names = sorted({r["name"] for r in schema.get("relations", [])} | {r.type for r in bundle.relations})
+    if relation_names:
+        lines += ["  <Relations>", *(f'    <Relation value="{escape(n)}"/>' for n in relation_names), "  </Relations>"]
+    for a in schema.get("attributes", []):
+        if a.get("type") == "text":
+            lines.append(f'  <TextArea name="{escape(a["name"])}" toName="{TO_NAME}" perRegion="true"/>')
+        else:
+            lines += [f'  <Choices name="{escape(a["name"])}" toName="{TO_NAME}" perRegion="true">',
+                      *(f'    <Choice value="{escape(v)}"/>' for v in a.get("values", [])), "  </Choices>"]
+    for d in schema.get("document_labels", []):
+        choice = "multiple" if d.get("multiple") else "single"
+        lines += [f'  <Choices name="{escape(d["name"])}" toName="{TO_NAME}" choice="{choice}">',
+                  *(f'    <Choice value="{escape(v)}"/>' for v in d.get("values", [])), "  </Choices>"]
+    return "\n".join([*lines, "</View>"]) + "\n"
 
 
 def sniff(content: bytes) -> bool:
@@ -93,6 +137,8 @@ def import_(content: bytes) -> ImportBundle:
     passages: list[Annotation] = []
     texts: dict[str, str] = {}
     derived: set[str] = set()
+    relations: list[Relation] = []
+    labels_found: list[tuple[str, str, str, list[str]]] = []
     timed = True
     for t, task in enumerate(tasks, start=1):
         data = task.get("data") if isinstance(task, dict) else None
@@ -117,10 +163,30 @@ def import_(content: bytes) -> ImportBundle:
             created = _time(annotation.get("created_at"))
             modified = _time(annotation.get("updated_at")) or created
             timed = timed and bool(modified)
-            for r, result in enumerate(annotation.get("result", []) or [], start=1):
+            results = [r for r in annotation.get("result", []) or [] if isinstance(r, dict)]
+            # Per-region choices and text are the region's attributes; task-level choices, document labels.
+            attributes: dict[str, dict[str, str]] = {}
+            region_ids = {r.get("id") for r in results if r.get("type") == "labels"}
+            # Whose annotation this is: margin's own export names them in the regions' meta.
+            owner_meta = next((r["meta"]["annotator"] for r in results if r.get("type") == "labels"
+                               and isinstance(r.get("meta"), dict) and isinstance(r["meta"].get("annotator"), str)),
+                              default_annotator)
+            for result in results:
+                kind, value, name = result.get("type"), result.get("value"), result.get("from_name")
+                if kind not in ("choices", "textarea") or not isinstance(value, dict) or not isinstance(name, str):
+                    continue
+                picked = value.get("choices") if kind == "choices" else value.get("text")
+                if not isinstance(picked, list) or not all(isinstance(x, str) for x in picked):
+                    continue
+                if result.get("id") in region_ids:
+                    attributes.setdefault(str(result["id"]), {})[name] = ", ".join(picked)
+                elif kind == "choices":
+                    labels_found.append((doc_key, owner_meta, name, list(picked)))
+            region_passage: dict[str, str] = {}
+            for r, result in enumerate(results, start=1):
                 where = f"task {t}, annotation {a}, result {r}"
-                if not isinstance(result, dict) or result.get("type") != "labels":
-                    continue  # other result types (choices, ratings) are not passages
+                if result.get("type") != "labels":
+                    continue  # relations and choices are read around the regions
                 value = result.get("value")
                 if not isinstance(value, dict):
                     raise ImportFormatError(f"{where}: needs a value object")
@@ -149,9 +215,26 @@ def import_(content: bytes) -> ImportBundle:
                             id=ann_id, document=doc_key, tag=tag, text=selector.exact, start=selector.start,
                             end=selector.end, raw_start=start, raw_end=end, prefix=selector.prefix,
                             suffix=selector.suffix, note=note, annotator=annotator, created=created, modified=modified,
+                            attributes=attributes.get(str(result.get("id")), {}),
                         )
                     )
-    return ImportBundle([], passages, texts, derived=frozenset(derived), timed=timed)
+                    region_passage.setdefault(str(result.get("id")), ann_id)
+            for result in results:
+                if result.get("type") != "relation":
+                    continue
+                source = region_passage.get(str(result.get("from_id")))
+                target = region_passage.get(str(result.get("to_id")))
+                if source is None or target is None:
+                    continue
+                if result.get("direction") == "left":
+                    source, target = target, source
+                names = result.get("labels") or ["related"]
+                kind_name = names[0] if isinstance(names, list) and names and isinstance(names[0], str) else "related"
+                owner = next((p.annotator for p in passages if p.id == source), default_annotator)
+                relations.append(Relation(stable_id("ls-relation", source, target, kind_name, owner), source, target,
+                                          kind_name, owner, created, modified))
+    return ImportBundle([], passages, texts, derived=frozenset(derived), timed=timed, relations=relations,
+                        labels=labels_found)
 
 
 def _time(value: Any) -> str:
