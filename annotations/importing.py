@@ -269,14 +269,20 @@ def _import(store: AnnotationStore, content: bytes, format_name: str | None, cor
     derived = set(parsed.derived)
     if annotator:
         named = []
+        renamed_ids: dict[str, str] = {}
         for ann in parsed.passages:
             if not ann.annotator:
                 new_id = stable_id(ann.id, annotator) if ann.id in derived else ann.id
                 if ann.id in derived:
                     derived.add(new_id)
+                    renamed_ids[ann.id] = new_id
                 ann = replace(ann, annotator=annotator, id=new_id)
             named.append(ann)
-        parsed = replace(parsed, passages=named)
+        rels = [replace(r, annotator=r.annotator or annotator, from_id=renamed_ids.get(r.from_id, r.from_id),
+                        to_id=renamed_ids.get(r.to_id, r.to_id),
+                        id=stable_id(r.id, annotator) if not r.annotator else r.id) for r in parsed.relations]
+        labels = [(key, who or annotator, name, values) for key, who, name, values in parsed.labels]
+        parsed = replace(parsed, passages=named, relations=rels, labels=labels)
     check_imported(parsed.passages)
     indexed = _Corpus(corpus or [])
     tally = _Tally()

@@ -293,3 +293,28 @@ def test_label_studio_carries_relations_attributes_and_labels_both_ways(tmp_path
         assert store.get(rel.from_id).tag == "claim" and store.get(rel.to_id).tag == "source"
         assert store.get(rel.from_id).attributes == {"checkworthy": "yes"}
         assert store.document(doc_id).labels == {"ana": {"stance": ["against"]}}
+
+
+def test_doccano_relation_projects_both_ways(tmp_path: Path) -> None:
+    import json
+
+    from conftest import run_margin
+
+    db = tmp_path / "dc.json"
+    doc_id = _linked_db(db)
+    exported = run_margin("export", "--db", db, "--format", "doccano")
+    assert exported.returncode == 0, exported.stderr
+    line = json.loads(exported.stdout)
+    assert len(line["label"]) == 2 and len(line["entities"]) == 2 and line["cats"] == ["stance=against"]
+    (relation,) = line["relations"]
+    ids = {e["id"]: e["label"] for e in line["entities"]}
+    assert (ids[relation["from_id"]], ids[relation["to_id"]], relation["type"]) == ("claim", "source", "attributed_to")
+    fresh = tmp_path / "fresh.json"
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    back = run_margin("import", "-", "--format", "doccano", "--annotator", "bo", "--db", fresh, "--corpus", seeds,
+                      input=exported.stdout.encode())
+    assert back.returncode == 0, back.stderr
+    with AnnotationStore(fresh, read_only=True) as store:
+        (rel,) = store.relations()
+        assert rel.annotator == "bo" and store.get(rel.from_id).tag == "claim"
+        assert store.document(doc_id).labels == {"bo": {"stance": ["against"]}}
