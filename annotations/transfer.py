@@ -103,7 +103,15 @@ def export_to(store: AnnotationStore, format_name: str, selection: Selection, de
     """
     module = formats.get(format_name)
     _refuse_database_files(store, destination)
-    if getattr(module, "WRITES_FOLDER", False) and destination.suffix != ".zip":
+    folder_wanted = getattr(module, "FOLDER_OPTIONAL", False) and (destination.is_dir() or not destination.suffix)
+    if getattr(module, "FOLDER_OPTIONAL", False) and destination.suffix == ".zip":
+        picked = bundle(store, selection, texts, corpus)
+        try:
+            write_atomic(destination, module.export_zip(picked))
+        except OSError as err:
+            raise ExportError(f"cannot write {destination}: {err.strerror or err}") from err
+        return f"wrote {destination}"
+    if (getattr(module, "WRITES_FOLDER", False) and destination.suffix != ".zip") or folder_wanted:
         picked = bundle(store, selection, texts, corpus)
         count = module.write_folder(picked, destination)
         note = left_out_note(picked)

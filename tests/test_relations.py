@@ -224,7 +224,8 @@ def test_agreement_on_relations_attributes_and_labels() -> None:
     docs = [Document("d", labels={"ana": {"stance": ["for"]}, "bo": {"stance": ["for"]}}),
             Document("e", labels={"ana": {"stance": ["against"]}, "bo": {"stance": ["for"]}})]
     report = agreement(ps, {"d": "x" * 60}, ["ana", "bo"], relations=rels, documents=docs)
-    (rel, rel_all) = report.relations
+    (rel, everything) = report.relations
+    assert everything.type == "all" and everything.overlap_f1 == 1.0
     assert rel.exact_f1 == 0.0 and rel.overlap_f1 == 1.0  # the sources differ by a character: overlap only
     (attr,) = report.attributes
     assert attr.name == "checkworthy" and attr.items == 2 and attr.kappa == 0.0
