@@ -319,3 +319,22 @@ def test_doccano_relation_projects_both_ways(tmp_path: Path) -> None:
         (rel,) = store.relations()
         assert rel.annotator == "bo" and store.get(rel.from_id).tag == "claim"
         assert store.document(doc_id).labels == {"bo": {"stance": ["against"]}}
+
+
+def test_jsonl_carries_relations_on_passage_lines(tmp_path: Path) -> None:
+    import json
+
+    from conftest import run_margin
+
+    db = tmp_path / "j.json"
+    _linked_db(db)
+    out = run_margin("export", "--db", db, "--format", "jsonl").stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    claim = next(line for line in lines if line["tag"] == "claim")
+    (rel,) = claim["relations"]
+    assert rel["type"] == "attributed_to" and "from" not in rel
+    fresh = tmp_path / "fresh.json"
+    assert run_margin("import", "-", "--format", "jsonl", "--db", fresh, input=out.encode()).returncode == 0
+    with AnnotationStore(fresh, read_only=True) as store:
+        (back,) = store.relations()
+        assert back.from_id == claim["id"]

@@ -102,7 +102,8 @@ class LibraryScreen(Screen):
         """Bring the rows shown up to date, changing only the cells that changed (no rebuild: a
         library of 50,000 documents comes back at once)."""
         table = self.query_one(DataTable)
-        keys = ["title", "words", *(f"tag:{t.name}" for t in self.app.tagset), "status", "last opened"]
+        keys = ["title", "words", *(f"tag:{t.name}" for t in self.app.tagset), "status",
+                *(["labels"] if self._with_labels else []), "last opened"]
         corpus = self.app.corpus
         for row_key, old in list(self._cells.items()):
             doc = corpus.by_id(row_key)
@@ -131,6 +132,8 @@ class LibraryScreen(Screen):
         for tag in tagset:
             table.add_column(Text(tag.name, style=tag.colour), key=f"tag:{tag.name}")
         table.add_column("status", key="status")
+        if self._with_labels:
+            table.add_column("labels", key="labels")
         table.add_column("last opened", key="last opened")
         rows = []
         wanted = parse_filter(self._filter)
@@ -170,9 +173,20 @@ class LibraryScreen(Screen):
             Text(f"{doc.words:,}", justify="right"),
             *[Text(str(counts.get(t.name, 0) or ""), justify="right") for t in self.app.tagset],
             stored.status if stored else "new",
+            *([Text(display_text(self._labels(stored)))] if self._with_labels else []),
             (stored.last_opened[:16].replace("T", " ") if stored and stored.last_opened else ""),
         ]
         return doc, cells
+
+    @property
+    def _with_labels(self) -> bool:
+        """A labels column when the schema has document labels."""
+        return bool(self.app.editing.schema.document_labels)
+
+    def _labels(self, stored) -> str:
+        """This annotator's labels of the document, as the library shows them."""
+        mine = stored.labels.get(self.app.annotator, {}) if stored else {}
+        return "; ".join(f"{name}: {', '.join(values)}" for name, values in mine.items())
 
     def _sort_key(self, row: tuple[SourceDocument, list]):
         doc, _ = row
