@@ -389,10 +389,39 @@ def disagreements(passages: list[Annotation], gold_name: str = "gold") -> list[D
     found = []
     for group in groups:
         versions = {who: [p for p in group if p.annotator == who] for who in annotators}
-        shapes = {who: sorted((p.start, p.end, p.tag) for p in ps) for who, ps in versions.items()}
+        # Attributes are part of a version: the same span and tag with other attributes is a disagreement.
+        shapes = {who: sorted((p.start, p.end, p.tag, tuple(sorted(p.attributes.items()))) for p in ps)
+                  for who, ps in versions.items()}
         if len({tuple(s) for s in shapes.values()}) <= 1:
             continue
         start, stop = min(p.start for p in group), max(p.end for p in group)
         here = [g for g in gold if g.start < stop and start < g.end]
         found.append(Disagreement(start, stop, versions, here))
+    return found
+
+
+@dataclass(frozen=True)
+class RelationDisagreement:
+    """Two passages' stretch where annotators' relations differ: each one's relations between them."""
+
+    versions: dict[str, list[Relation]]  # annotator → their relations here
+    gold: list[Relation]
+
+
+def relation_disagreements(passages: list[Annotation], relations: list[Relation],
+                           gold_name: str = "gold") -> list[RelationDisagreement]:
+    """Relations grouped by what they link (the spans of both ends); the groups where annotators differ."""
+    by_id = {p.id: p for p in passages}
+    annotators = sorted({p.annotator for p in passages if p.annotator != gold_name})
+    groups: dict[tuple, list[Relation]] = defaultdict(list)
+    for r in relations:
+        source, target = by_id.get(r.from_id), by_id.get(r.to_id)
+        if source is not None and target is not None:
+            groups[((source.start, source.end), (target.start, target.end))].append(r)
+    found = []
+    for _, rels in sorted(groups.items()):
+        versions = {who: [r for r in rels if r.annotator == who] for who in annotators}
+        shapes = {who: sorted(r.type for r in rs) for who, rs in versions.items()}
+        if len({tuple(s) for s in shapes.values()}) > 1:
+            found.append(RelationDisagreement(versions, [r for r in rels if r.annotator == gold_name]))
     return found

@@ -353,10 +353,42 @@ class EditingSession:
         chosen = self._require(ann_id)
         if self.duplicate_of(chosen.document, chosen.start, chosen.end, chosen.tag, GOLD) is not None:
             raise EditRefused("that version is already in the gold set")
-        gold = Annotation.create(document=chosen.document, tag=chosen.tag, selector=chosen.selector,
-                                 raw_start=chosen.raw_start, raw_end=chosen.raw_end, note=chosen.note, annotator=GOLD)
+        gold = self._gold_copy(chosen)
         self.store.put(gold)
         return self._done("accept into gold", [Change(None, gold)])
+
+    @staticmethod
+    def _gold_copy(chosen: Annotation) -> Annotation:
+        gold = Annotation.create(document=chosen.document, tag=chosen.tag, selector=chosen.selector,
+                                 raw_start=chosen.raw_start, raw_end=chosen.raw_end, note=chosen.note, annotator=GOLD)
+        return replace(gold, attributes=dict(chosen.attributes))
+
+    def accept_relation_into_gold(self, rel_id: str) -> Edit:
+        """Copy another annotator's relation into the gold set, with gold copies of its ends where missing."""
+        self.require_writable()
+        rel = self.store.relation(rel_id)
+        if rel is None:
+            raise NotFound(f"no relation with id {rel_id}")
+        ends = []
+        new: list[Annotation] = []
+        for end_id in (rel.from_id, rel.to_id):
+            passage = self._require(end_id)
+            gold = self.duplicate_of(passage.document, passage.start, passage.end, passage.tag, GOLD)
+            if gold is None:
+                gold = self._gold_copy(passage)
+                new.append(gold)
+            ends.append(gold)
+        for r in self.store.relations_of(ends[0].id):
+            if (r.from_id, r.to_id, r.type) == (ends[0].id, ends[1].id, rel.type):
+                raise EditRefused("that relation is already in the gold set")
+        if new:
+            self.store.apply_batch(new, [])
+        gold_rel = Relation.create(ends[0].id, ends[1].id, rel.type, GOLD)
+        self.store.change_relations([gold_rel], [])
+        step = Step("accept relation into gold", tuple(Change(None, a) for a in new), (),
+                    (RelationChange(None, gold_rel),))
+        self.history.record(step)
+        return Edit(step, saved=not self.store.unsaved)
 
     def set_status(self, doc_id: str, status: str) -> bool:
         """Set this annotator's status of a document; True when saved."""

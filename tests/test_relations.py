@@ -338,3 +338,50 @@ def test_jsonl_carries_relations_on_passage_lines(tmp_path: Path) -> None:
     with AnnotationStore(fresh, read_only=True) as store:
         (back,) = store.relations()
         assert back.from_id == claim["id"]
+
+
+async def test_review_shows_relation_and_attribute_disagreements_and_accepts_them(db_path: Path) -> None:
+    from test_app import make_app, open_second
+
+    from annotations.model import GOLD
+    from reader.config import Config
+    from reader.corpus import load_corpus
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    doc = load_corpus([seeds]).documents[1]
+
+    class Text:
+        id = doc.id
+        text = doc.text
+
+        @staticmethod
+        def to_raw_span(start: int, end: int) -> tuple[int, int]:
+            return doc.to_raw_span(start, end)
+
+    claim_at = doc.text.index("Russia considers Venezuela its closest ally")
+    source_at = doc.text.index("Vladimir Putin's Russia")
+    with AnnotationStore(db_path) as store:
+        for who, value in (("ana", "yes"), ("bo", "no")):
+            session = EditingSession(store, who, schema=SCHEMA)
+            claim = session.tag(Text, claim_at, claim_at + 43, "claim").after[0]
+            source = session.tag(Text, source_at, source_at + 23, "source").after[0]
+            session.set_attribute(claim.id, "checkworthy", value)
+            if who == "ana":
+                session.link(claim.id, source.id)
+    app = make_app(db_path, config=Config(schema=SCHEMA))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_second(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        versions = app.screen.query_one("#versions")
+        prompts = [str(versions.get_option_at_index(i).prompt) for i in range(versions.option_count)]
+        assert any("checkworthy=yes" in p for p in prompts) and any("checkworthy=no" in p for p in prompts)
+        assert any("→ attributed_to →" in p for p in prompts)
+        index = next(i for i in range(versions.option_count) if versions.get_option_at_index(i).id
+                     and versions.get_option_at_index(i).id.startswith("relation:"))
+        versions.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        (gold_rel,) = [r for r in app.store.relations() if r.annotator == GOLD]
+        assert app.store.get(gold_rel.from_id).annotator == GOLD and app.store.get(gold_rel.to_id).tag == "source"
+    app.store.close()

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.agreement import disagreements
+from annotations.agreement import disagreements, relation_disagreements
 from annotations.errors import MarginError
 from annotations.model import GOLD
 from reader.corpus import SourceDocument
@@ -68,10 +68,30 @@ class ReviewScreen(Screen):
                     line.append(f" {p.tag} ", style=f"bold {tagset.colour(p.tag)} reverse")
                     shown = display_text(p.text.replace("\n", " "))
                     line.append(f" “{shown[:60]}{'…' if len(shown) > 60 else ''}”")
+                    if p.attributes:
+                        line.append("  " + display_text(" · ".join(f"{k}={v}" for k, v in p.attributes.items())),
+                                    style="dim")
                     if p.note:
                         line.append(f"  ✎ {display_text(p.note)}", style="italic")
                     options.append(Option(line, id=p.id))
-        if not found:
+        relation_found = relation_disagreements(store.annotations(document=self.document.id),
+                                                store.relations(document=self.document.id), GOLD)
+        if relation_found:
+            options.append(Option(Text("Relations", style="bold"), disabled=True))
+        for d in relation_found:
+            for who, rels in d.versions.items():
+                if not rels:
+                    options.append(Option(Text(f"     {who}: — (no relation)", style="dim"), disabled=True))
+                for r in rels:
+                    source, target = store.get(r.from_id), store.get(r.to_id)
+                    line = Text(f"     {who}: ")
+                    line.append(display_text(f"{source.tag if source else '?'} “{(source.text if source else '')[:30]}” "
+                                             f"→ {r.type} → {target.tag if target else '?'} "
+                                             f"“{(target.text if target else '')[:30]}”"))
+                    if d.gold:
+                        line.append("  ✓ gold", style="bold green")
+                    options.append(Option(line, id=f"relation:{r.id}"))
+        if not found and not relation_found:
             options.append(Option(Text("No disagreements here: every annotator agrees (or only one annotated).",
                                        style="dim"), disabled=True))
         versions = self.query_one("#versions", OptionList)
@@ -83,17 +103,23 @@ class ReviewScreen(Screen):
 
     @on(OptionList.OptionSelected, "#versions")
     def accept(self, event: OptionList.OptionSelected) -> None:
-        chosen = self.app.store.get(str(event.option.id))
-        if chosen is None:
-            return
+        option = str(event.option.id)
         try:
-            edit = self.app.editing.accept_into_gold(chosen.id)
+            if option.startswith("relation:"):
+                edit = self.app.editing.accept_relation_into_gold(option.split(":", 1)[1])
+                what = "the relation"
+            else:
+                chosen = self.app.store.get(option)
+                if chosen is None:
+                    return
+                edit = self.app.editing.accept_into_gold(chosen.id)
+                what = f"{chosen.annotator}'s {chosen.tag}"
         except MarginError as err:
             self.notify(str(err)[:1].upper() + str(err)[1:], severity="warning", timeout=4)
             return
         if not edit.saved:
             self.app.saving_failed()
-        self.notify(f"accepted {chosen.annotator}'s {chosen.tag} into gold ({edit.saved_word})", timeout=3)
+        self.notify(f"accepted {what} into gold ({edit.saved_word})", timeout=3)
         self.refresh_list()
 
     def action_back(self) -> None:
