@@ -170,8 +170,16 @@ async def test_in_the_reader_link_set_an_attribute_and_a_label_undo_redo_reopen_
     with AnnotationStore(fresh, read_only=True) as store:
         assert len(store.relations()) == 1
         assert store.document(doc_id).labels == {"tester": {"stance": ["against"]}}
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    # Every format exports; those that can carry the relation do.
+    carries = {"json": '"attributed_to"', "jsonl": '"attributed_to"', "labelstudio": '"relation"',
+               "doccano": '"relations":[{', "w3c": '"linking"', "prodigy": '"attributed_to"', "csv": "checkworthy",
+               "sentences": '"claim"'}
+    for fmt, mark in carries.items():
+        proc = run_margin("export", "--db", db_path, "--format", fmt, "--corpus", seeds)
+        assert proc.returncode == 0 and mark in proc.stdout, (fmt, proc.stderr)
     brat = run_margin("export", "--db", db_path, "--format", "brat", "--out", tmp_path / "b.zip", "--corpus",
-                      Path(__file__).resolve().parent.parent / "seeds")
+                      seeds)
     assert brat.returncode == 0, brat.stderr
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
         ann = next(archive.read(n).decode() for n in archive.namelist() if n.endswith(".ann"))
