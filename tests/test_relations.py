@@ -133,7 +133,7 @@ async def test_in_the_reader_link_set_an_attribute_and_a_label_undo_redo_reopen_
         view.move_to(claim.start + 2)
         await pilot.press("i")
         await pilot.pause()
-        await pilot.press("enter")  # the first value: yes
+        await pilot.press("1")  # values by key: 1 is the first, yes
         await pilot.pause()
         assert app.store.get(claim.id).attributes == {"checkworthy": "yes"}
         # L: the document's stance.

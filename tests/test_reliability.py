@@ -177,7 +177,7 @@ GOOD_RECORD = {
 }
 WRONG = {"id": 5, "document": None, "tag": ["claim"], "text": 7, "start": "0", "end": -1, "raw_start": 1.5,
          "raw_end": {}, "prefix": 1, "suffix": False, "note": [], "annotator": 3, "created": 0, "modified": None,
-         "orphan": "yes", "anchor": 5, "review": "yes"}
+         "orphan": "yes", "anchor": 5, "review": "yes", "attributes": "checkworthy"}
 
 
 @pytest.mark.parametrize("field", ANNOTATION_FIELDS)

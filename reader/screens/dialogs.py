@@ -96,7 +96,8 @@ class Choice(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=value) for value, label in self.choices], id="choices")
+            yield OptionList(*[Option(f"{n}  {label}" if n <= 9 else label, id=value)
+                               for n, (value, label) in enumerate(self.choices, start=1)], id="choices")
 
     def on_mount(self) -> None:
         ids = [value for value, _ in self.choices]
@@ -106,6 +107,12 @@ class Choice(_Dialog):
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def on_key(self, event) -> None:
+        """1–9 choose the first nine choices at once (as a tag's key does in the tag picker)."""
+        if event.key.isdigit() and event.key != "0" and int(event.key) <= len(self.choices):
+            event.stop()
+            self.dismiss(self.choices[int(event.key) - 1][0])
 
 
 def status_choice(current: str) -> Choice:
