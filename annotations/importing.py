@@ -20,6 +20,7 @@ Every importer hands over passages as its format states them. Then, here:
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +31,8 @@ from .formats import ImportBundle
 from .formats.bundle import stable_id
 from .model import Annotation, Document, Selector, name_problem, safe_document_path, utc_now
 from .store import AnnotationStore, ImportResult
+
+_WORDS = re.compile(r"\w+")
 
 #: How far ahead of this machine's clock an imported time may be (another machine's clock drifts).
 CLOCK_SKEW = timedelta(days=1)
@@ -105,13 +108,34 @@ class _Corpus:
         self.by_id = {d.id: d for d in docs}
         self.by_text = {d.text: d for d in docs}
         self.docs = docs
+        self._words: dict[str, list[int]] | None = None  # word → documents holding it, built when first needed
+
+    def _candidates(self, quote: str) -> list[DocumentText]:
+        """Documents that hold the quote's rarest word (every document if it has no word)."""
+        index = self._words
+        if index is None:
+            index = {}
+            for k, doc in enumerate(self.docs):
+                for word in set(_WORDS.findall(doc.text)):
+                    index.setdefault(word, []).append(k)
+            self._words = index
+        words = _WORDS.findall(quote)
+        if not words:
+            return self.docs
+        # A word cut at either end of the quote may be a part of a longer one: use the inner words first.
+        inner = words[1:-1] or words
+        rarest = min(inner, key=lambda w: len(index.get(w, ())))
+        return [self.docs[k] for k in index.get(rarest, ())]
 
     def find_quote(self, ann: Annotation) -> tuple[DocumentText, tuple[int, int]] | None:
-        """The document (and place) where a passage's quote stands, when only the quote is known."""
+        """The document (and place) where a passage's quote stands, when only the quote is known.
+
+        The corpus is indexed by word once, so each quote is looked for only in the documents that hold
+        its rarest word: thousands of passages against thousands of documents stay quick."""
         if not ann.text:
             return None
         found = []
-        for doc in self.docs:
+        for doc in self._candidates(ann.text):
             if ann.text in doc.text:
                 place = _exact_place(doc.text, replace(ann, start=min(ann.start, len(doc.text))))
                 if place is not None:
