@@ -36,7 +36,7 @@ METHODS = frozenset(
         "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
         "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator", "create", "put",
         "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "relations", "relation", "relations_of",
-        "change_relations", "remember_schema", "deleted", "records", "retry_save",
+        "change_relations", "remember_schema", "schema", "deleted", "records", "retry_save",
         "merge", "__len__",
     }
 )
@@ -286,6 +286,9 @@ class RemoteStore:
 
     def remember_schema(self, schema: dict[str, Any]) -> None:
         self._call("remember_schema", schema)
+
+    def schema(self) -> dict[str, Any] | None:
+        return self._call("schema")
 
     def close(self) -> None:
         try:

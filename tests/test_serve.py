@@ -207,3 +207,15 @@ def _wait_for_store(served: Served, check, what: str, timeout: float = 30):
                     return result
         pause.wait(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_served_session_exports_through_the_remote_store(store_server) -> None:
+    """What the export dialog of a served session reads, the remote store answers (relations, schema, records)."""
+    from annotations.transfer import Selection, export
+
+    store, server = store_server
+    text = "Moscow said on Tuesday that it would not intervene."
+    with RemoteStore(server.socket_path) as remote:
+        remote.create(document="d" * 64, tag="claim", selector=Selector.from_span(text, 0, 6), annotator="ana")
+        content = export(remote, "json", Selection())
+    assert b'"relations":[]' in content and b'"claim"' in content and len(store) == 1
