@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-import sentencex
-
 LANGUAGE = "en"
 WINDOW = 20_000
 _CACHE_SIZE = 64
@@ -51,6 +49,8 @@ def _segment(piece: str) -> list[tuple[int, int]]:
     """Sentence spans of ``piece``, trimmed of white space, in order."""
     cuts: list[int] = []
     pos = 0
+    import sentencex  # imported when the first sentence is asked for: start-up does not pay for it
+
     for part in sentencex.segment(LANGUAGE, piece.translate(_HIDE_QUOTES)):
         pos += len(part)
         cuts.append(pos)

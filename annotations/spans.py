@@ -10,20 +10,27 @@ with its modifiers, a letter with its combining accents).
 
 from __future__ import annotations
 
-from typing import Literal
-
-import regex
+import functools
+import re
+from typing import Any, Literal
 
 Snap = Literal["word", "char"]
 SNAPS: tuple[Snap, ...] = ("word", "char")
 
 # A word as the reader moves by it: letters and digits, joined by an apostrophe or a hyphen
 # ("Kremlin’s", "Ocasio-Cortez").
-WORD = regex.compile(r"\w+(?:[’'\-]\w+)*")
+WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 # What an end must not cut: a run of letters and digits. An apostrophe or hyphen is a fair place to
 # end ("Kremlin" of "Kremlin’s" stays "Kremlin").
-_RUN = regex.compile(r"\w+")
-_GRAPHEME = regex.compile(r"\X")
+_RUN = re.compile(r"\w+")
+
+
+@functools.cache
+def _grapheme() -> Any:
+    """Extended grapheme clusters (``\\X``): the ``regex`` package, imported when first needed."""
+    import regex
+
+    return regex.compile(r"\X")
 # How far from an end to look for the word or grapheme cluster it falls in.
 _REACH = 256
 
@@ -34,7 +41,7 @@ def _cluster_around(text: str, offset: int) -> tuple[int, int] | None:
         return None
     lo = max(0, offset - 32)
     # Start at a character that surely begins a cluster: back up over marks and joiners.
-    for m in _GRAPHEME.finditer(text, lo, min(len(text), offset + 32)):
+    for m in _grapheme().finditer(text, lo, min(len(text), offset + 32)):
         if m.start() <= offset < m.end():
             return m.start(), m.end()
     return None
@@ -98,5 +105,5 @@ def word_end(text: str, offset: int) -> int:
             return m.end()
         if m.start() > offset:
             break
-    m = WORD.search(text, offset)
-    return m.end() if m else len(text)
+    following = WORD.search(text, offset)
+    return following.end() if following else len(text)
