@@ -70,12 +70,14 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
     if as_json:
         _write_json(rows)
         return
-    table = Table(title=f"{len(rows)} documents", title_justify="left")
-    wide = {"ratio": 3} if _terminal() else {}
-    table.add_column("title", overflow="fold", **wide)
-    table.add_column("path", overflow="fold", style="dim", **({"ratio": 1} if _terminal() else {}))
-    table.add_column("words", justify="right")
     tags = sorted({t for r in rows for t in r["annotations"]}, key=lambda t: (t not in tagset, tagset.names.index(t) if t in tagset else 0, t))
+    if not _terminal():
+        _print_plain(rows, tags)
+        return
+    table = Table(title=f"{len(rows)} documents", title_justify="left")
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("path", overflow="fold", style="dim", ratio=1)
+    table.add_column("words", justify="right")
     for tag in tags:
         table.add_column(Text(safe_text(tag)), justify="right", style=_style(tagset.colour(tag)))
     table.add_column("status")
@@ -88,6 +90,21 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
             Text(safe_text(r["status"])),
         )
     _console().print(table)
+
+
+def _print_plain(rows: list[dict[str, Any]], tags: list[str]) -> None:
+    """Piped to a file or a program: one plain line per document, columns aligned with spaces."""
+    header = ["title", "path", "words", *tags, "status"]
+    lines = [[safe_text(r["title"]), safe_text(r["path"]), f"{r['words']:,}",
+              *(str(r["annotations"].get(t, 0)) for t in tags), safe_text(r["status"])] for r in rows]
+    widths = [max(map(len, column)) for column in zip(header, *lines, strict=True)]
+    numeric = {2, *range(3, 3 + len(tags))}
+    out = sys.stdout
+    for line in [header, *lines]:
+        cells = [cell.rjust(w) if k in numeric else cell.ljust(w) for k, (cell, w) in enumerate(zip(line, widths,
+                                                                                                       strict=True))]
+        out.write("  ".join(cells).rstrip() + "\n")
+    out.flush()
 
 
 def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
