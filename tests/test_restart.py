@@ -236,3 +236,33 @@ async def test_large_remembered_documents_are_prepared_in_the_background(tmp_pat
         cleaned = {d.path: d.is_cleaned for d in app.corpus.documents}
         assert cleaned == {"large.txt": True, "small.txt": False}
     store.close()
+
+
+async def test_progress_bar_before_the_first_file_is_read(db_path: Path, monkeypatch) -> None:
+    """The bar may appear before any progress was reported (a slow disk, a big first file)."""
+    import threading
+
+    import reader.app
+
+    release = threading.Event()
+    real_load = reader.app.load_corpus
+
+    def slow_start(*args, **kwargs):
+        release.wait(10)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(reader.app, "load_corpus", slow_start)
+    monkeypatch.setattr(LibraryScreen, "PROGRESS_DELAY", 0.05)
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(200):
+            if app.screen.query("#loading"):
+                break
+            await pilot.pause(0.01)
+        assert app.screen.query("#loading")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query("#loading") and app.screen.query_one("DataTable").row_count == 5
+    store.close()

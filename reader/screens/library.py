@@ -50,13 +50,13 @@ class LibraryScreen(Screen):
         self._sort = 0
         self._filter_timer: Timer | None = None
         self._cells: dict[str, list] = {}  # the cells shown, by document id (to update only what changed)
+        self._progress_timer: Timer | None = None
+        self._progress = (0, 0)
 
     @property
     def sorts(self) -> tuple[str, ...]:
         """Every column can sort: the fixed ones and one per tag."""
         return (*self.BASE_SORTS[:4], *(f"tag:{t.name}" for t in self.app.tagset), *self.BASE_SORTS[4:])
-        self._progress_timer: Timer | None = None
-        self._progress = (0, 0)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
