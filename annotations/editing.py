@@ -125,15 +125,15 @@ class EditingSession:
                 return ann
         return None
 
-    def _new(self, doc: TextSource, start: int, end: int, tag: str, *, annotator: str | None = None,
-             note: str = "") -> Annotation:
+    def _new(self, doc: TextSource, start: int, end: int, tag: str) -> Annotation:
         raw_start, raw_end = doc.to_raw_span(start, end)
         return Annotation.create(document=doc.id, tag=tag, selector=Selector.from_span(doc.text, start, end),
-                                 raw_start=raw_start, raw_end=raw_end, note=note,
-                                 annotator=self.annotator if annotator is None else annotator)
+                                 raw_start=raw_start, raw_end=raw_end, annotator=self.annotator)
 
-    def _done(self, label: str, changes: Iterable[Change]) -> Edit:
-        step = Step(label, tuple(changes))
+    def _done(self, label: str, changes: Iterable[Change] = (), *, relations: Iterable[RelationChange] = (),
+              documents: Iterable[DocumentChange] = ()) -> Edit:
+        """Record one undo step of what a call changed, and say whether the disk took it."""
+        step = Step(label, tuple(changes), tuple(documents), tuple(relations))
         self.history.record(step)
         return Edit(step, saved=not self.store.unsaved)
 
@@ -218,9 +218,7 @@ class EditingSession:
         self.store.delete(ann.id)
         if links:
             self.store.change_relations([], [r.id for r in links])
-        step = Step(f"delete {ann.tag}", (Change(ann, None),), (), tuple(RelationChange(r, None) for r in links))
-        self.history.record(step)
-        return Edit(step, saved=not self.store.unsaved)
+        return self._done(f"delete {ann.tag}", [Change(ann, None)], relations=[RelationChange(r, None) for r in links])
 
     # -- relations, attributes, document labels ----------------------------------------------
 
@@ -250,9 +248,7 @@ class EditingSession:
         rel = Relation.create(source.id, target.id, type, self.annotator)
         self.store.change_relations([rel], [])
         self._remember_schema()
-        step = Step(f"link {type}", (), (), (RelationChange(None, rel),))
-        self.history.record(step)
-        return Edit(step, saved=not self.store.unsaved)
+        return self._done(f"link {type}", relations=[RelationChange(None, rel)])
 
     def unlink(self, rel_id: str) -> Edit:
         self.require_writable()
@@ -262,9 +258,7 @@ class EditingSession:
         if rel.annotator not in ("", self.annotator) and not self.edit_others:
             raise EditRefused(f"this relation is {rel.annotator}'s: it is shown, not changed")
         self.store.change_relations([], [rel.id])
-        step = Step(f"unlink {rel.type}", (), (), (RelationChange(rel, None),))
-        self.history.record(step)
-        return Edit(step, saved=not self.store.unsaved)
+        return self._done(f"unlink {rel.type}", relations=[RelationChange(rel, None)])
 
     def set_attribute(self, ann_id: str, name: str, value: str) -> Edit:
         """Set (or with "" clear) an attribute of a passage; a closed list's value must be one of it."""
@@ -300,9 +294,7 @@ class EditingSession:
         labels = {**before.labels, self.annotator: mine}
         after = self.store.put_document(replace(before, labels=labels))
         self._remember_schema()
-        step = Step(f"{name}: {', '.join(values) or '(none)'}", (), (DocumentChange(before, after),))
-        self.history.record(step)
-        return Edit(step, saved=not self.store.unsaved)
+        return self._done(f"{name}: {', '.join(values) or '(none)'}", documents=[DocumentChange(before, after)])
 
     def occurrences(self, docs: Sequence[TextSource], quote: str, tag: str, *,
                     whole_words: bool = True) -> list[tuple[TextSource, int, int]]:
@@ -342,10 +334,8 @@ class EditingSession:
         for line in lines:
             overrides[str(line)] = "keep" if keep else "drop"
         after = self.store.put_document(replace(before, overrides=overrides))
-        step = Step(f"{'keep' if keep else 'drop'} {len(lines)} line{'s' if len(lines) != 1 else ''}", (),
-                    (DocumentChange(before, after),))
-        self.history.record(step)
-        return Edit(step, saved=not self.store.unsaved)
+        return self._done(f"{'keep' if keep else 'drop'} {len(lines)} line{'s' if len(lines) != 1 else ''}",
+                          documents=[DocumentChange(before, after)])
 
     def accept_into_gold(self, ann_id: str) -> Edit:
         """Copy another annotator's version into the reviewed set (annotator ``gold``)."""
@@ -385,10 +375,8 @@ class EditingSession:
             self.store.apply_batch(new, [])
         gold_rel = Relation.create(ends[0].id, ends[1].id, rel.type, GOLD)
         self.store.change_relations([gold_rel], [])
-        step = Step("accept relation into gold", tuple(Change(None, a) for a in new), (),
-                    (RelationChange(None, gold_rel),))
-        self.history.record(step)
-        return Edit(step, saved=not self.store.unsaved)
+        return self._done("accept relation into gold", [Change(None, a) for a in new],
+                          relations=[RelationChange(None, gold_rel)])
 
     def set_status(self, doc_id: str, status: str) -> bool:
         """Set this annotator's status of a document; True when saved."""

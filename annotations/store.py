@@ -17,7 +17,7 @@ import operator
 import os
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -616,31 +616,40 @@ class AnnotationStore:
         """
         for ann in puts:
             ann.validate()
+
+        def drop(dead: Annotation) -> None:
+            self._annotations.pop(dead.id, None)
+            self._by_document[dead.document].pop(dead.id, None)
+
+        self._change(ANNOTATIONS, TRASH, self._annotations, self._trash, puts, deletes, self._index, drop)
+
+    def _change(self, table: str, trash_table: str, live: dict[str, Any], trash: dict[str, Any], puts: list[Any],
+                deletes: list[str], keep: Callable[[Any], object], drop: Callable[[Any], object]) -> None:
+        """Put records and move others to their trash (with the deletion's time), in one journal line."""
         changes: list[Change] = []
-        gone: list[Annotation] = []
-        for ann_id in deletes:
-            old = self._annotations.get(ann_id)
+        gone = []
+        for record_id in deletes:
+            old = live.get(record_id)
             if old is None:
                 continue
             dead = old.changed()
             gone.append(dead)
-            changes += [self._keys[ANNOTATIONS].delete(ann_id), self._keys[TRASH].put(ann_id, dead.to_dict())]
-        for ann in puts:
-            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann.to_dict()))
-            if ann.id in self._trash:
-                changes.append(self._keys[TRASH].delete(ann.id))
+            changes += [self._keys[table].delete(record_id), self._keys[trash_table].put(record_id, dead.to_dict())]
+        for record in puts:
+            changes.append(self._keys[table].put(record.id, record.to_dict()))
+            if record.id in trash:
+                changes.append(self._keys[trash_table].delete(record.id))
         if not changes:
             return
         self._save(changes)
         for dead in gone:
-            self._keys[ANNOTATIONS].forget(dead.id)
-            self._annotations.pop(dead.id, None)
-            self._by_document[dead.document].pop(dead.id, None)
-            self._trash[dead.id] = dead
-        for ann in puts:
-            if self._trash.pop(ann.id, None) is not None:
-                self._keys[TRASH].forget(ann.id)
-            self._index(ann)
+            self._keys[table].forget(dead.id)
+            drop(dead)
+            trash[dead.id] = dead
+        for record in puts:
+            if trash.pop(record.id, None) is not None:
+                self._keys[trash_table].forget(record.id)
+            keep(record)
 
     # -- relations ------------------------------------------------------------------------
 
@@ -660,30 +669,9 @@ class AnnotationStore:
 
     def change_relations(self, puts: list[Relation], deletes: list[str]) -> None:
         """Store and delete relations in one durable step (deleted ones go to their trash)."""
-        changes: list[Change] = []
-        gone = []
-        for rel_id in deletes:
-            old = self._relations.get(rel_id)
-            if old is None:
-                continue
-            dead = old.changed()
-            gone.append(dead)
-            changes += [self._keys[RELATIONS].delete(rel_id), self._keys[RELATION_TRASH].put(rel_id, dead.to_dict())]
-        for rel in puts:
-            changes.append(self._keys[RELATIONS].put(rel.id, rel.to_dict()))
-            if rel.id in self._relation_trash:
-                changes.append(self._keys[RELATION_TRASH].delete(rel.id))
-        if not changes:
-            return
-        self._save(changes)
-        for dead in gone:
-            self._keys[RELATIONS].forget(dead.id)
-            self._relations.pop(dead.id, None)
-            self._relation_trash[dead.id] = dead
-        for rel in puts:
-            if self._relation_trash.pop(rel.id, None) is not None:
-                self._keys[RELATION_TRASH].forget(rel.id)
-            self._relations[rel.id] = rel
+        self._change(RELATIONS, RELATION_TRASH, self._relations, self._relation_trash, puts, deletes,
+                     lambda rel: self._relations.__setitem__(rel.id, rel),
+                     lambda dead: self._relations.pop(dead.id, None))
 
     def remember_schema(self, schema: dict[str, Any]) -> None:
         """Keep the annotation schema in the database (exports and merges know it without the config)."""

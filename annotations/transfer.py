@@ -81,9 +81,14 @@ def export(store: AnnotationStore, format_name: str, selection: Selection, texts
 def render(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None = None,
            corpus: list[Document] | None = None) -> tuple[bytes, str]:
     """An export's content, and a note for the user on what it left out ("" if nothing)."""
-    picked = bundle(store, selection, texts, corpus)
-    content = formats.get(format_name).export(picked)
+    picked, content = _rendered(store, format_name, selection, texts, corpus)
     return content, left_out_note(picked)
+
+
+def _rendered(store: AnnotationStore, format_name: str, selection: Selection, texts: dict[str, str] | None,
+              corpus: list[Document] | None) -> tuple[ExportBundle, bytes]:
+    picked = bundle(store, selection, texts, corpus)
+    return picked, formats.get(format_name).export(picked)
 
 
 def left_out_note(picked: ExportBundle) -> str:
@@ -128,8 +133,7 @@ def export_to(store: AnnotationStore, format_name: str, selection: Selection, de
         raise ExportError(f"{destination} is not a regular file, a terminal or a pipe; give a file name")
     if mode is None and not destination.parent.is_dir():
         raise ExportError(f"cannot write {destination}: the folder {destination.parent} does not exist")
-    picked = bundle(store, selection, texts, corpus)
-    content = module.export(picked)
+    picked, content = _rendered(store, format_name, selection, texts, corpus)
     note = left_out_note(picked)
     extra = ""
     if hasattr(module, "labeling_config") and (mode is None or stat.S_ISREG(mode)):

@@ -420,8 +420,7 @@ def document_texts(corpus: Corpus) -> list[DocumentText]:
 def known_documents(store: AnnotationStore, paths: tuple[Path, ...] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
     """The documents named by ``paths``, else the files the database remembers (still unchanged on disk)."""
     if paths:
-        overrides = {d.id: d.line_overrides() for d in store.documents() if d.overrides}
-        return load_corpus(paths, max_bytes, overrides=overrides)
+        return load_corpus(paths, max_bytes, overrides=line_overrides(store))
     corpus = Corpus()
     for doc in store.documents():
         if not doc.source:

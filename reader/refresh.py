@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from annotations.anchoring import plan_reanchor
+from annotations.anchoring import ReanchorReport, plan_reanchor, reanchor_document
 from annotations.model import Document
 from annotations.store import AnnotationStore
 
@@ -87,3 +87,10 @@ def _follow(store: AnnotationStore, old: Document, found: SourceDocument, info: 
         store.replace_all(changed)
     if not same_bytes:
         store.put_document(replace(old, source=""))  # the old version's file is gone: never followed again
+
+
+def apply_overrides(store: AnnotationStore, doc: SourceDocument) -> ReanchorReport:
+    """Clean ``doc`` again with the overrides the database holds for it, and find its passages in the new text."""
+    stored = store.document(doc.id)
+    doc.reclean(stored.line_overrides() if stored is not None else {})
+    return reanchor_document(store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span)

@@ -553,13 +553,17 @@ class DocumentScreen(Screen):
             if edit is not None:
                 self._shown(edit, f"linked {source.tag} → {target.tag} ({kind})")
 
-        if len(fitting) > 1:
-            self.app.push_screen(Choice("Which relation?", [(r.name, f"{r.name} — {r.definition}") for r in fitting]),
-                                 make)
-        elif fitting:
-            make(fitting[0].name)
+        if fitting:
+            self._choose("Which relation?", [(r.name, f"{r.name} — {r.definition}") for r in fitting], make)
         else:
             self._run(lambda: self.session.link(source.id, target.id))  # says why no relation fits
+
+    def _choose(self, title: str, choices: list[tuple[str, str]], then: Callable[[str | None], None]) -> None:
+        """Ask which of ``choices`` (value, label) — or, when there is only one, take it at once."""
+        if len(choices) == 1:
+            then(choices[0][0])
+        else:
+            self.app.push_screen(Choice(title, choices), then)
 
     def _links_here(self) -> list:
         ann = self.annotation_at(self.view.cursor)
@@ -589,10 +593,7 @@ class DocumentScreen(Screen):
                 if edit is not None:
                     self._shown(edit, "relation removed (u undoes)")
 
-        if len(links) == 1:
-            chosen(links[0].id)
-        else:
-            self.app.push_screen(Choice("Remove which relation?", [(r.id, r.type) for r in links]), chosen)
+        self._choose("Remove which relation?", [(r.id, r.type) for r in links], chosen)
 
     def action_attributes(self) -> None:
         """The attributes the schema gives this passage's tag: choose one, then its value."""
@@ -627,11 +628,8 @@ class DocumentScreen(Screen):
                                             ann.attributes.get(name)),
                                      lambda v: set_value(name, "" if v == NONE else v))
 
-        if len(kinds) == 1:
-            picked(kinds[0].name)
-        else:
-            self.app.push_screen(Choice("Which attribute?", [(k.name, f"{k.name}: {ann.attributes.get(k.name, '—')}")
-                                                             for k in kinds]), picked)
+        self._choose("Which attribute?", [(k.name, f"{k.name}: {ann.attributes.get(k.name, '—')}") for k in kinds],
+                     picked)
 
     def action_document_labels(self) -> None:
         """This annotator's labels of the whole document (its stance, say)."""
@@ -661,10 +659,7 @@ class DocumentScreen(Screen):
                 self.app.push_screen(Choice(f"{name} of this document", choices),
                                      lambda v: set_values(name, None if v is None else [] if v == NONE else [v]))
 
-        if len(kinds) == 1:
-            picked(kinds[0].name)
-        else:
-            self.app.push_screen(Choice("Which label?", [(k.name, k.name) for k in kinds]), picked)
+        self._choose("Which label?", [(k.name, k.name) for k in kinds], picked)
 
     def action_confirm(self) -> None:
         """Confirm a passage that was found again only approximately after its text changed."""
@@ -811,13 +806,11 @@ class DocumentScreen(Screen):
         self.say(f"{len(lines)} line{'s' if len(lines) != 1 else ''} {what} (u undoes) {edit.saved_word}")
 
     def _apply_overrides(self) -> None:
-        """Clean the document again with the annotator's overrides, and find its passages in the new text."""
-        from annotations.anchoring import reanchor_document
+        """Show the document cleaned again with the annotator's overrides, its passages found in the new text."""
+        from reader.refresh import apply_overrides
 
-        stored = self.store.document(self.document.id)
-        self.document.reclean(stored.line_overrides() if stored is not None else {})
         doc = self.document
-        self._run(lambda: reanchor_document(self.store, doc.id, doc.path, doc.text, doc.cleaned.to_raw_span))
+        self._run(lambda: apply_overrides(self.store, doc))
         cursor = self.view.cursor
         if self.raw_view:
             self.view.set_text(doc.raw, cursor=cursor, dimmed=[(d.start, d.end) for d in doc.cleaned.dropped])

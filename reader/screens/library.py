@@ -102,8 +102,7 @@ class LibraryScreen(Screen):
         """Bring the rows shown up to date, changing only the cells that changed (no rebuild: a
         library of 50,000 documents comes back at once)."""
         table = self.query_one(DataTable)
-        keys = ["title", "words", *(f"tag:{t.name}" for t in self.app.tagset), "status",
-                *(["labels"] if self._with_labels else []), "last opened"]
+        keys = list(table.columns)  # the columns as refresh_table made them, in the order of a row's cells
         corpus = self.app.corpus
         for row_key, old in list(self._cells.items()):
             doc = corpus.by_id(row_key)
