@@ -23,6 +23,16 @@ def seed_copy(tmp_path: Path) -> Path:
     return target
 
 
+def seed_with(phrase: str, tmp_path: Path) -> Path:
+    """A copy, in a corpus folder of its own, of the seed that holds ``phrase``."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = next(p for p in sorted(SEEDS.glob("*.txt")) if phrase in p.read_text(encoding="utf-8"))
+    file = folder / source.name
+    file.write_bytes(source.read_bytes())
+    return file
+
+
 def annotate(store: AnnotationStore, file: Path, quotes: dict[str, str]) -> dict[str, str]:
     """Tag each quote (tag → quote); return tag → annotation id."""
     (doc,) = load_corpus([file.parent]).documents
@@ -134,11 +144,7 @@ def _tag_in(store: AnnotationStore, file: Path, quote: str, tag: str = "claim") 
      "Putin has said barely a word about Maduro or Venezuela lately"),
 ])
 def test_an_edit_inside_a_passage_never_cuts_it(tmp_path: Path, old: str, new: str, quote: str, expected: str) -> None:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    source = next(p for p in sorted(SEEDS.glob("*.txt")) if old in p.read_text(encoding="utf-8"))
-    file = folder / source.name
-    file.write_bytes(source.read_bytes())
+    file = seed_with(old, tmp_path)
     with AnnotationStore(tmp_path / "db.json") as store:
         ann_id = _tag_in(store, file, quote)
         file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
@@ -179,11 +185,8 @@ async def test_a_fuzzy_passage_is_listed_for_review_and_confirmed_with_one_key(t
     from reader.app import MarginApp
     from reader.widgets.document_view import DocumentView
 
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    source = next(p for p in sorted(SEEDS.glob("*.txt")) if "nary a word" in p.read_text(encoding="utf-8"))
-    file = folder / source.name
-    file.write_bytes(source.read_bytes())
+    file = seed_with("nary a word", tmp_path)
+    folder = file.parent
     db = tmp_path / "db.json"
     quote = "Putin has said nary a word about Maduro or Venezuela lately"
     with AnnotationStore(db) as store:
@@ -215,11 +218,8 @@ async def test_a_fuzzy_passage_is_listed_for_review_and_confirmed_with_one_key(t
 
 def test_commands_see_edited_files_without_opening_the_reader(tmp_path: Path) -> None:
     """Edit a file the database remembers, then list, stats and export: all see the passages moved."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    source = next(p for p in sorted(SEEDS.glob("*.txt")) if "nary a word" in p.read_text(encoding="utf-8"))
-    file = folder / source.name
-    file.write_bytes(source.read_bytes())
+    file = seed_with("nary a word", tmp_path)
+    folder = file.parent
     db = tmp_path / "db.json"
     with AnnotationStore(db) as store:
         (doc,) = load_corpus([folder]).documents

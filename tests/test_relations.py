@@ -250,19 +250,10 @@ def _linked_db(db: Path) -> str:
     with AnnotationStore(db) as store:
         store.register_documents([(doc.id, doc.path, doc.title, doc.words, str(doc.file.resolve()), "")])
         session = EditingSession(store, "ana", schema=SCHEMA)
-
-        class Text:
-            id = doc.id
-            text = doc.text
-
-            @staticmethod
-            def to_raw_span(start: int, end: int) -> tuple[int, int]:
-                return doc.to_raw_span(start, end)
-
         start = doc.text.index("Russia considers Venezuela its closest ally")
-        claim = session.tag(Text, start, start + 43, "claim").after[0]
+        claim = session.tag(doc, start, start + 43, "claim").after[0]
         start = doc.text.index("Vladimir Putin's Russia")
-        source = session.tag(Text, start, start + 23, "source").after[0]
+        source = session.tag(doc, start, start + 23, "source").after[0]
         session.link(claim.id, source.id)
         session.set_attribute(claim.id, "checkworthy", "yes")
         session.set_document_label(doc.id, "stance", ["against"])
@@ -357,22 +348,13 @@ async def test_review_shows_relation_and_attribute_disagreements_and_accepts_the
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     doc = load_corpus([seeds]).documents[1]
-
-    class Text:
-        id = doc.id
-        text = doc.text
-
-        @staticmethod
-        def to_raw_span(start: int, end: int) -> tuple[int, int]:
-            return doc.to_raw_span(start, end)
-
     claim_at = doc.text.index("Russia considers Venezuela its closest ally")
     source_at = doc.text.index("Vladimir Putin's Russia")
     with AnnotationStore(db_path) as store:
         for who, value in (("ana", "yes"), ("bo", "no")):
             session = EditingSession(store, who, schema=SCHEMA)
-            claim = session.tag(Text, claim_at, claim_at + 43, "claim").after[0]
-            source = session.tag(Text, source_at, source_at + 23, "source").after[0]
+            claim = session.tag(doc, claim_at, claim_at + 43, "claim").after[0]
+            source = session.tag(doc, source_at, source_at + 23, "source").after[0]
             session.set_attribute(claim.id, "checkworthy", value)
             if who == "ana":
                 session.link(claim.id, source.id)

@@ -139,6 +139,13 @@ def test_a_document_is_cleaned_once_when_two_threads_ask(monkeypatch) -> None:
     assert len(calls) == 1
 
 
+async def wait_for_progress_bar(app: MarginApp, pilot) -> None:
+    for _ in range(200):
+        if app.screen.query("#loading"):
+            return
+        await pilot.pause(0.01)
+
+
 async def test_progress_bar_appears_only_when_reading_takes_a_while(db_path: Path, monkeypatch) -> None:
     import threading
 
@@ -157,10 +164,7 @@ async def test_progress_bar_appears_only_when_reading_takes_a_while(db_path: Pat
     store = AnnotationStore(db_path)
     app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(200):
-            if app.screen.query("#loading"):
-                break
-            await pilot.pause(0.01)
+        await wait_for_progress_bar(app, pilot)
         assert app.screen.query("#loading"), "no progress bar while the documents were still being read"
         assert "reading documents" in app.screen.sub_title
         release.set()
@@ -256,10 +260,7 @@ async def test_progress_bar_before_the_first_file_is_read(db_path: Path, monkeyp
     store = AnnotationStore(db_path)
     app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(200):
-            if app.screen.query("#loading"):
-                break
-            await pilot.pause(0.01)
+        await wait_for_progress_bar(app, pilot)
         assert app.screen.query("#loading")
         release.set()
         await app.workers.wait_for_complete()
