@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate, repeat
+from itertools import accumulate, pairwise, repeat
 
 # Function words of the languages scraped news comes in. A body paragraph is
 # full of them; menus, credits and link lists are not.
@@ -510,6 +510,7 @@ def _classify(page: _Page) -> None:
             kinds[k] = HEADING
             page.reasons[k] = ""
 
+    _mark_signed_posts(page)
     if page.comments:
         _cut_comments(page)
     _cut_after_end(page)
@@ -528,6 +529,60 @@ def _nearest(kinds: list[str], k: int, step: int) -> str:
 
 # Comment threads are cut only once this much article text has come before them.
 MIN_ARTICLE_WORDS = 80
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# A time or a date, as a post's signature line carries it ("by reader on July 24, @10:25AM").
+_STAMP = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|at\b)|\b\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
+    re.IGNORECASE,
+)
+# A run of signed posts: this many dated short lines, each with some text after it.
+MIN_SIGNED_POSTS = 3
+MAX_SIGNATURE_WORDS = 16
+
+
+def _stamp_shape(line: str) -> str | None:
+    """The shape of a line from its time or date on (letters → a, digits → 0), or None if it names none."""
+    if line[0] in "—–-―" or "(@" in line:  # a quotation's attribution ("— A Name (@name) May 1, 2019")
+        return None
+    found = _STAMP.search(line)
+    if found is None:
+        return None
+    return _SHAPE_DIGITS.sub("0", _SHAPE_LETTERS.sub("a", line[found.start():]))
+
+
+_SHAPE_LETTERS = re.compile(r"[^\W\d_]+")
+_SHAPE_DIGITS = re.compile(r"\d+")
+
+
+def _mark_signed_posts(page: _Page) -> None:
+    """Readers' posts each start (or end) with a short line naming a time, written the same way
+    each time: where such lines repeat after the article, with text between them, a comment
+    thread has begun."""
+    kinds, words, strips = page.kinds, page.words, page.strips
+    body_words = 0
+    by_shape: dict[str, list[int]] = {}
+    for k, kind in enumerate(kinds):
+        if kind is GOOD:
+            body_words += words[k]
+        elif body_words >= MIN_ARTICLE_WORDS and words[k] <= MAX_SIGNATURE_WORDS:
+            shape = _stamp_shape(strips[k])
+            if shape is not None:
+                by_shape.setdefault(shape, []).append(k)
+    starts = []
+    for stamps in by_shape.values():
+        # Posts have text between their signatures; a list of dated links does not.
+        texts = sum(
+            1 for a, b in pairwise(stamps)
+            if any(kinds[j] is GOOD or kinds[j] is NEAR for j in range(a + 1, b))
+        )
+        if texts + 1 >= MIN_SIGNED_POSTS:
+            starts.append(stamps[0])
+    if starts:
+        first = min(starts)
+        page.kinds[first], page.reasons[first] = BAD, "comment"
+        page.comments = True
 
 
 def _cut_comments(page: _Page) -> None:
