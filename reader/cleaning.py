@@ -552,6 +552,7 @@ def _stamp_shape(line: str) -> str | None:
     return _SHAPE_DIGITS.sub("0", _SHAPE_LETTERS.sub("a", line[found.start():]))
 
 
+_HAS_DIGIT = re.compile(r"\d").search
 _SHAPE_LETTERS = re.compile(r"[^\W\d_]+")
 _SHAPE_DIGITS = re.compile(r"\d+")
 
@@ -561,12 +562,16 @@ def _mark_signed_posts(page: _Page) -> None:
     each time: where such lines repeat after the article, with text between them, a comment
     thread has begun."""
     kinds, words, strips = page.kinds, page.words, page.strips
-    body_words = 0
-    by_shape: dict[str, list[int]] = {}
+    body_words, start = 0, len(kinds)
     for k, kind in enumerate(kinds):
         if kind is GOOD:
             body_words += words[k]
-        elif body_words >= MIN_ARTICLE_WORDS and words[k] <= MAX_SIGNATURE_WORDS:
+            if body_words >= MIN_ARTICLE_WORDS:
+                start = k + 1
+                break
+    by_shape: dict[str, list[int]] = {}
+    for k in range(start, len(kinds)):
+        if words[k] <= MAX_SIGNATURE_WORDS and kinds[k] is not GOOD and _HAS_DIGIT(strips[k]):
             shape = _stamp_shape(strips[k])
             if shape is not None:
                 by_shape.setdefault(shape, []).append(k)
@@ -602,6 +607,9 @@ def _cut_comments(page: _Page) -> None:
 
 
 LATE_BLOCK_DISCOUNT = 0.3
+# A block starting within this many lines under a short date line weighs this much more.
+DATED_BLOCK_BONUS = 4
+DATELINE_REACH = 4
 SIDE_BLOCK_SHARE = 0.25
 MAX_GAP_LINES = 40
 
@@ -620,10 +628,15 @@ def _cut_after_end(page: _Page) -> None:
             blocks[-1].append(k)
         else:
             blocks.append([k])
-    # The article is the biggest block; footers and disclaimers come late, so late blocks weigh less.
+    # The article is the biggest block; footers and disclaimers come late, so late blocks weigh less,
+    # and a block right under a date line (the article's dateline) weighs more.
     total = len(kinds)
     block_words = [sum(words[k] for k in block) for block in blocks]
-    m = max(range(len(blocks)), key=lambda b: block_words[b] * (1 - LATE_BLOCK_DISCOUNT * blocks[b][0] / total))
+    weights = [
+        block_words[b] * (1 - LATE_BLOCK_DISCOUNT * block[0] / total) * (DATED_BLOCK_BONUS if _dated(page, block[0]) else 1)
+        for b, block in enumerate(blocks)
+    ]
+    m = max(range(len(blocks)), key=weights.__getitem__)
     main_words = block_words[m]
     # Walk away from the article in both directions; a block joins it only if it is substantial
     # and not separated from the kept text by a long run of page furniture.
@@ -641,6 +654,14 @@ def _cut_after_end(page: _Page) -> None:
                 for k in block:
                     kinds[k], page.reasons[k] = BAD, "outside the article"
             b += direction
+
+
+def _dated(page: _Page, k: int) -> bool:
+    """Whether one of the few lines before line ``k`` is a short line giving a date or time."""
+    for j in range(max(0, k - DATELINE_REACH), k):
+        if page.words[j] <= MAX_SIGNATURE_WORDS and page.reasons[j] != "comment" and _STAMP.search(page.strips[j]):
+            return True
+    return False
 
 
 def _gap_is_small(page: _Page, a: int, b: int) -> bool:
@@ -718,6 +739,36 @@ def _choose_title(page: _Page) -> int | None:
     return best
 
 
+# The standfirst (dek) is a sentence-like line right under the headline, before the body starts.
+STANDFIRST_REACH = 4
+
+
+def _keep_standfirst(page: _Page, title: int) -> None:
+    kinds = page.kinds
+    k = title + 1
+    if k >= len(kinds) or kinds[k] not in (SHORT, NEAR) or not 6 <= page.words[k] <= 40 or page.ratios[k] < 0.15:
+        return
+    if any(kinds[j] is GOOD for j in range(k + 1, min(len(kinds), k + 1 + STANDFIRST_REACH))):
+        kinds[k], page.reasons[k] = GOOD, ""
+
+
+# "A Name is a graduate student at …": a note on the author, closing the article.
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]*\s+){1,4}(?:is|was|has\s+been)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}"
+    r"(?:at|of|for|with|in)\b"
+)
+MAX_BIO_WORDS = 45
+
+
+def _drop_author_bio(page: _Page) -> None:
+    kinds = page.kinds
+    for k in range(len(kinds) - 1, -1, -1):
+        if kinds[k] in _KEPT:
+            if page.words[k] <= MAX_BIO_WORDS and _AUTHOR_BIO.match(page.strips[k]) and kinds[k] is not TITLE:
+                kinds[k], page.reasons[k] = BAD, "about the author"
+            return
+
+
 def _repeated(strips: list[str], k: int) -> bool:
     """Whether line ``k`` appears elsewhere on the page."""
     line = strips[k]
@@ -753,6 +804,8 @@ def clean(raw: str, overrides: Mapping[int, bool] | None = None) -> Cleaned:
             n = len(stripped)
             if (n == size or (n < size and not stripped.isascii())) and k != title and stripped.casefold() == folded:
                 kinds[k], page.reasons[k] = BAD, "repeated title"
+        _keep_standfirst(page, title)
+    _drop_author_bio(page)
 
     if overrides:
         for k, number in enumerate(page.numbers):

@@ -118,9 +118,9 @@ def _db(path: Path, who: str, corpus, picks: list[tuple[int, str, str]]) -> Anno
 def team(tmp_path: Path):
     corpus = load_corpus([SEEDS])
     ana = _db(tmp_path / "ana.json", "ana", corpus, [(0, "claim", "Russia simply no longer has the capacity"),
-                                                     (0, "source", "Kareem Rifai")])
+                                                     (0, "source", "A glimmer of false hope")])
     bo = _db(tmp_path / "bo.json", "bo", corpus, [(0, "claim", "Russia simply no longer has the capacity"),
-                                                 (0, "prediction", "Kareem Rifai")])
+                                                 (0, "prediction", "A glimmer of false hope")])
     yield tmp_path, ana, bo
     ana.close()
     bo.close()

@@ -25,13 +25,14 @@ def lines(text: str) -> set[str]:
 KEEP = {
     "000": ["Russia Is Unlikely To Help Maduro", "In his hour of desperation"],
     "001": ["Why Maduro Probably Can't Count on Putin", '"Vladimir Putin', "President Nicolás Maduro publicly affirmed"],
-    "002": ["The Fall of", "Regional Bust", "Global Boom", "Missing Ends", "After months of secret negotiations"],
+    "002": ["The Fall of", "Ivan U. Klyszcz on how the capture", "Regional Bust", "Global Boom", "Missing Ends",
+            "After months of secret negotiations"],
     "003": ["The Kremlin Prepares to Defend", "A Russian task force"],
     "004": ["Russia's Dilemma", "Seeking Support?", "'Ready To React'", "Levers And Limitations", "Geopolitical Calculus",
             "Picture this:", "'In a bizarre twist"],
 }
 DROP = {
-    "000": ["AP", "X", "Story Stream", "recent articles"],
+    "000": ["AP", "X", "Story Stream", "recent articles", "Kareem Rifai is a graduate student"],
     "001": ["Briefly", "Read at The Atlantic", "Unable to calculate read time", "[", "|", "]"],
     "002": ["Foreign policy", "Russia - USA", "Читать на русском", "Photo: Scanpix", "Top reads", "Read also", "Search",
             "The Decline of", "It is getting more and more difficult", "Steeringless Auto Industry"],
@@ -197,3 +198,61 @@ def test_captions_and_dated_bylines_are_dropped() -> None:
     assert mention in kept and BODY in kept
     reasons = {d.reason for d in clean(raw).dropped}
     assert {"photo caption", "byline"} <= reasons
+
+
+PARAGRAPHS = [
+    "The council voted on Tuesday to close the old bridge to traffic while engineers decide whether it can be repaired.",
+    "Residents who cross it every day said the detour would add half an hour to their commute, and asked for a ferry.",
+    "The mayor said the city had set aside money for the repairs but could not promise when the work would begin.",
+]
+REPLIES = [
+    "I drive over that bridge every morning and I have been saying for years that it was falling apart, honestly.",
+    "A ferry is a good idea but who is going to pay for it when the city cannot even fill the potholes on my street?",
+    "They said the same thing about the tunnel in 2009 and we are still waiting for it, so I would not hold my breath.",
+]
+
+
+def test_a_thread_of_signed_posts_after_the_article_is_cut() -> None:
+    signatures = [f"Reader{n} on July {n + 10}, 2012 at {n + 1}:15 pm" for n in range(3)]
+    thread = [line for pair in zip(signatures, REPLIES, strict=True) for line in pair]
+    cleaned = clean("\n\n".join(["The Bridge Will Close", *PARAGRAPHS, BODY, *thread]))
+    kept = lines(cleaned.text)
+    assert {*PARAGRAPHS, BODY} <= kept
+    assert kept.isdisjoint(REPLIES) and kept.isdisjoint(signatures)
+    assert "comment" in {d.reason for d in cleaned.dropped}
+
+
+def test_quoted_posts_and_a_single_date_are_not_a_thread() -> None:
+    # Embedded posts quoted in the article end with "— A Name (@name) date": they are the article's.
+    quoted = [f"— A Resident (@resident{n}) July {n + 10}, 2012" for n in range(3)]
+    body = [line for pair in zip(REPLIES, quoted, strict=True) for line in pair]
+    dated = "Updated July 24, 2012 at 10:05 AM"
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", *PARAGRAPHS, BODY, dated, *body, PARAGRAPHS[0]])))
+    assert set(REPLIES) <= kept
+
+
+def test_the_block_under_the_dateline_is_the_article() -> None:
+    footer = [
+        "This page is best viewed in an up-to-date web browser with style sheets enabled, which you will not be able to "
+        "view fully in your current browser, so please consider upgrading your browser software or enabling style sheets.",
+        "The publisher is not responsible for the content of external sites, and links are provided for convenience only, "
+        "without any warranty of the accuracy of what they say.",
+    ]
+    short_article = [
+        "Thousands of visitors are coming to the city to see the games this summer.",
+        "A couple from the north of the country made a home-made film about their preparations for the trip.",
+    ]
+    menu = [f"* Section {n}" for n in range(cleaning.MAX_GAP_LINES + 5)]
+    raw = "\n\n".join(["Visitors Prepare for the Games", "24 July 2012 Last updated at 05:40 ET", *short_article, *menu, *footer])
+    kept = lines(clean_text(raw))
+    assert set(short_article) <= kept
+    assert kept.isdisjoint(footer)
+
+
+def test_the_standfirst_is_kept_and_the_closing_author_note_dropped() -> None:
+    standfirst = "A correspondent on how the closure of the bridge will change the way the city works"
+    bio = "Ann Writer is a graduate student at the School of Urban Studies."
+    cleaned = clean("\n\n".join(["The Bridge Will Close", standfirst, *PARAGRAPHS, bio]))
+    kept = lines(cleaned.text)
+    assert standfirst in kept and bio not in kept
+    assert "about the author" in {d.reason for d in cleaned.dropped}
