@@ -40,11 +40,12 @@ async def start(root: Path, db: Path, label: str) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         listed = time.perf_counter() - t0
-        rows = app.screen.query_one("DataTable").row_count
+        rows = app.screen.query_one("#documents").row_count
         library = app.screen
         library._filter = "x"
         t1 = time.perf_counter()
         library.refresh_table()  # what one filter key costs once the typing pauses
+        await pilot.pause()
         filtered = time.perf_counter() - t1
     store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

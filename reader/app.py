@@ -37,6 +37,9 @@ from .terminal import sanitise
 
 # Opening a document larger than this (characters) that still needs cleaning says so.
 LARGE_DOCUMENT = 1_000_000
+# Progress of the loading reaches the library at most this often (seconds): a report is a call into the UI thread.
+PROGRESS_EVERY = 0.2
+
 # Remembered documents larger than this are cleaned in the background once the library is shown,
 # so that opening them is as quick as opening a small one; smaller ones are cleaned when opened.
 PREPARE_AHEAD = 200_000
@@ -170,12 +173,13 @@ class MarginApp(App):
 
         def progress(done: int, total: int) -> None:
             now = time.monotonic()
-            if done == total or now - last[0] >= 0.2:
+            if done == total or now - last[0] >= PROGRESS_EVERY:
                 last[0] = now
                 self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
 
+        # The library lists the documents as they are read: they go straight into the app's corpus.
         corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding, files, keep_text=False,
-                             overrides=overrides)
+                             overrides=overrides, into=self.corpus)
         self.call_from_thread(self._corpus_loaded, corpus)
 
     def _corpus_loaded(self, corpus: Corpus) -> None:

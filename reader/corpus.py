@@ -304,9 +304,15 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
 
     def by_id(self, doc_id: str) -> SourceDocument | None:
-        index = self.__dict__.get("_index")
-        if index is None or len(index) != len(self.documents):
-            index = self.__dict__["_index"] = {d.id: d for d in self.documents}
+        # Documents are only ever appended (a loader may still be adding them): index the new ones.
+        index = self.__dict__.setdefault("_index", {})
+        documents = self.documents
+        if len(index) < len(documents):
+            for doc in documents[len(index):]:
+                index[doc.id] = doc
+        elif len(index) > len(documents):  # the list was replaced: index it again
+            index.clear()
+            index.update((d.id, d) for d in documents)
         return index.get(doc_id)
 
 
@@ -350,6 +356,7 @@ def load_corpus(
     files: Mapping[str, tuple[str, int, int]] | None = None,
     keep_text: bool = True,
     overrides: Mapping[str, dict[int, bool]] | None = None,
+    into: Corpus | None = None,
 ) -> Corpus:
     """Read and clean every document under ``paths`` (default: the bundled seeds).
 
@@ -360,9 +367,11 @@ def load_corpus(
 
     ``progress(done, total)`` is called after each file, for a progress bar. Documents in
     ``known`` (id → title, words; see ``known_titles``) are not cleaned until first used.
+    ``into``: the corpus to fill, which another thread may show as it grows (documents are
+    only appended to it).
     """
     known = known or {}
-    corpus = Corpus()
+    corpus = into if into is not None else Corpus()
     seen: set[str] = set()
     found_files: list[tuple[Path, str]] = []
     for path in paths or (seeds_path(),):

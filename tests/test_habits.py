@@ -14,6 +14,7 @@ from reader.corpus import load_corpus
 from reader.screens.document import DocumentScreen
 from reader.screens.library import LibraryScreen, parse_filter
 from reader.widgets.bars import KeyBar
+from reader.widgets.document_table import DocumentTable
 
 
 @pytest.mark.parametrize(("size", "panel_shown"), [((120, 40), True), ((80, 24), True), ((60, 20), False)])
@@ -96,20 +97,20 @@ async def test_the_library_is_a_work_queue(db_path: Path) -> None:
         library = app.screen
         assert isinstance(library, LibraryScreen)
         assert "1/5 done" in library.sub_title and "2 passages" in library.sub_title
-        table = library.query_one("DataTable")
+        table = library.query_one("#documents", DocumentTable)
         await pilot.press("slash", *"status:done", "enter")
         await pilot.pause(0.3)
         assert table.row_count == 1
         await pilot.press("slash", "ctrl+u", *"tag:claim annotator:bo", "enter")
         await pilot.pause(0.3)
-        assert table.row_count == 1 and str(table.coordinate_to_cell_key((0, 0)).row_key.value) == second.id
+        assert table.keys == [second.id]
         await pilot.press("escape")
         await pilot.pause(0.3)
         assert table.row_count == 5
         # Sort by the claim column: the document with claims first.
         library._sort = library.sorts.index("tag:claim")
         library.refresh_table()
-        assert str(table.coordinate_to_cell_key((0, 0)).row_key.value) == second.id
+        assert table.keys[0] == second.id
         await pilot.press("G")
         assert table.cursor_row == 4
         await pilot.press("g")
@@ -117,7 +118,7 @@ async def test_the_library_is_a_work_queue(db_path: Path) -> None:
         # N opens the next document that is not done (after the highlighted one).
         library._sort = library.sorts.index("path")
         library.refresh_table()
-        table.move_cursor(row=4)
+        table.move_cursor(4)
         await pilot.press("N")
         await pilot.pause()
         assert isinstance(app.screen, DocumentScreen) and app.screen.document.id == corpus.documents[1].id
@@ -190,14 +191,14 @@ async def test_back_in_the_library_only_the_changed_cells_change(db_path: Path) 
     async with app.run_test(size=(150, 40)) as pilot:
         await pilot.pause()
         library = app.screen
-        table = library.query_one("DataTable")
+        table = library.query_one("#documents", DocumentTable)
         rebuilt = []
         real = library.refresh_table
         library.refresh_table = lambda: (rebuilt.append(1), real())[1]
         await pilot.press("down", "enter", "1", "escape")
         await pilot.pause()
         assert app.screen is library and rebuilt == []  # updated in place, not rebuilt
-        doc_id = str(table.coordinate_to_cell_key((1, 0)).row_key.value)
-        assert str(table.get_cell(doc_id, "tag:claim")) == "1"
-        assert str(table.get_cell(doc_id, "status")) == "in progress" and table.cursor_row == 1
+        doc_id = table.keys[1]
+        assert str(table.cell(doc_id, "tag:claim")) == "1"
+        assert str(table.cell(doc_id, "status")) == "in progress" and table.cursor_row == 1
     app.store.close()

@@ -265,5 +265,44 @@ async def test_progress_bar_before_the_first_file_is_read(db_path: Path, monkeyp
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not app.screen.query("#loading") and app.screen.query_one("DataTable").row_count == 5
+        assert not app.screen.query("#loading") and app.screen.query_one("#documents").row_count == 5
+    store.close()
+
+
+async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, monkeypatch) -> None:
+    import threading
+
+    import reader.app
+
+    halfway = threading.Event()
+    release = threading.Event()
+    real_load = reader.app.load_corpus
+
+    def paused_load(*args, **kwargs):
+        report = args[2]
+
+        def progress(done: int, total: int) -> None:
+            report(done, total)
+            if done == 3:
+                halfway.set()
+                release.wait(10)
+
+        return real_load(*args[:2], progress, *args[3:], **kwargs)
+
+    monkeypatch.setattr(reader.app, "load_corpus", paused_load)
+    monkeypatch.setattr(reader.app, "PROGRESS_EVERY", 0)
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.screen.query_one("#documents")
+        for _ in range(300):
+            if halfway.is_set() and table.row_count == 3:
+                break
+            await pilot.pause(0.01)
+        assert halfway.is_set() and table.row_count == 3, "the documents read were not listed while the rest were read"
+        assert "reading documents… 3 of 5" in app.screen.sub_title
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 5 and "showing 5 · " in app.screen.sub_title
     store.close()

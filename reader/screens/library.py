@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -9,11 +11,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from reader.corpus import SourceDocument
 from reader.layout import display_text
 from reader.widgets.bars import KeyBar, TitleBar
+from reader.widgets.document_table import Column, DocumentTable
+
+# The fewest cells the title column gets, however narrow the screen.
+MIN_TITLE = 24
 
 
 class CorpusProgress(Message):
@@ -49,7 +55,8 @@ class LibraryScreen(Screen):
         self._filter = ""
         self._sort = 0
         self._filter_timer: Timer | None = None
-        self._cells: dict[str, list] = {}  # the cells shown, by document id (to update only what changed)
+        self._haystacks: dict[str, str] = {}  # what the filter's words search, by document id
+        self._totals = (0, 0)  # documents done, passages: counted when they can have changed, not per key
         self._progress_timer: Timer | None = None
         self._progress = (0, 0)
 
@@ -61,7 +68,7 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(id="banner", classes="banner")
-        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield DocumentTable(self._cells_for, id="documents")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -79,10 +86,13 @@ class LibraryScreen(Screen):
         done, total = self._progress
         bar = ProgressBar(total=total or None, id="loading", show_eta=False)
         bar.progress = done
-        self.mount(bar, before=self.query_one(DataTable))
+        self.mount(bar, before=self.query_one(DocumentTable))
 
     def on_corpus_progress(self, message: CorpusProgress) -> None:
         self._progress = (message.done, message.total)
+        # The documents read so far are listed at once (and can be opened) while the rest are read.
+        if self.is_mounted and len(self.app.corpus.documents) != self.query_one(DocumentTable).row_count:
+            self.refresh_table(counts=False)
         self.sub_title = f"reading documents… {message.done} of {message.total}"
         for bar in self.query("#loading"):
             bar.update(total=message.total, progress=message.done)
@@ -95,71 +105,81 @@ class LibraryScreen(Screen):
         self.refresh_table()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self.query_one(DataTable).row_count:
+        if self.is_mounted and self.query_one(DocumentTable).row_count:
             self.update_rows()  # back from a document: counts and status may have changed
 
     def update_rows(self) -> None:
-        """Bring the rows shown up to date, changing only the cells that changed (no rebuild: a
+        """Bring the rows shown up to date: only the rows on screen are drawn again (no rebuild, so a
         library of 50,000 documents comes back at once)."""
-        table = self.query_one(DataTable)
-        keys = list(table.columns)  # the columns as refresh_table made them, in the order of a row's cells
-        corpus = self.app.corpus
-        for row_key, old in list(self._cells.items()):
-            doc = corpus.by_id(row_key)
-            if doc is None:
-                continue
-            _, cells = self._row(doc)
-            for column, before, after in zip(keys, old, cells, strict=True):
-                if str(before) != str(after):
-                    table.update_cell(row_key, column, after)
-            self._cells[row_key] = cells
+        table = self.query_one(DocumentTable)
+        table.refresh_rows()
+        self._count_totals()
         self._show_counts(table.row_count)
 
-    def refresh_table(self) -> None:
-        table = self.query_one(DataTable)
-        tagset = self.app.tagset
-        current = None
-        if table.row_count and table.cursor_row is not None:
-            try:
-                current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-            except Exception:
-                current = None
-        table.clear(columns=True)
-        longest = max((len(d.title) for d in self.app.corpus.documents), default=10)
-        table.add_column("title", key="title", width=max(10, min(60, longest, self.app.size.width - 50)))
-        table.add_column("words", key="words")
-        for tag in tagset:
-            table.add_column(Text(tag.name, style=tag.colour), key=f"tag:{tag.name}")
-        table.add_column("status", key="status")
-        if self._with_labels:
-            table.add_column("labels", key="labels")
-        table.add_column("last opened", key="last opened")
-        rows = []
-        wanted = parse_filter(self._filter)
-        for doc in self.app.corpus.documents:
-            if wanted.matches(doc, self.app.store):
-                rows.append(self._row(doc))
-        rows.sort(key=self._sort_key)
-        self._cells = {}
-        for doc, cells in rows:
-            table.add_row(*cells, key=doc.id)
-            self._cells[doc.id] = cells
-        if current is not None:
-            for index, (doc, _) in enumerate(rows):
-                if doc.id == current:
-                    table.move_cursor(row=index)
-        self._show_counts(len(rows))
+    def refresh_table(self, counts: bool = True) -> None:
+        """Filter and sort the documents again: only their order is rebuilt, never a row.
 
-    def _show_counts(self, shown: int) -> None:
-        """The title line: who, where, how far the work has come, what is shown."""
+        ``counts=False`` leaves the title line alone (while the documents are still being read).
+        """
+        table = self.query_one(DocumentTable)
+        table.set_columns(self._columns())
+        documents = self.app.corpus.documents
+        wanted = parse_filter(self._filter)
+        if wanted.words or wanted.terms:
+            documents = wanted.select(documents, self.app.store, self._haystacks_of(documents))
+        shown = sorted(documents, key=self._sort_key())
+        table.set_rows([doc.id for doc in shown], keep=table.cursor_key)
+        if not counts:
+            return
+        if not self._filter:
+            self._count_totals()
+        self._show_counts(len(shown))
+
+    def _columns(self) -> list[Column]:
+        """The title takes what the other columns leave of the screen (at most 60 cells)."""
+        documents = self.app.corpus.documents
+        longest = max((len(d.title) for d in documents), default=10)
+        most_words = max((d.words for d in documents), default=0)
+        others = [
+            Column("words", "words", max(5, len(f"{most_words:,}")), "right"),
+            *[Column(f"tag:{tag.name}", Text(tag.name, style=tag.colour), max(5, len(tag.name)), "right")
+              for tag in self.app.tagset],
+            Column("status", "status", len("in progress")),
+            *([Column("labels", "labels", 24)] if self._with_labels else []),
+            Column("last opened", "last opened", 16),
+        ]
+        # Each column has a space on either side; two cells stay free for the scroll bar. On a narrow
+        # screen the title keeps a readable width and the last columns scroll sideways instead.
+        room = self.app.size.width - sum(column.width + 2 for column in others) - 2 - 2
+        return [Column("title", "title", max(min(MIN_TITLE, longest), min(60, longest, room))), *others]
+
+    def _haystacks_of(self, documents: list[SourceDocument]) -> dict[str, str]:
+        """What the filter's words search in each document (title and path, lowercased), made once."""
+        haystacks = self._haystacks
+        if len(haystacks) < len(documents):
+            for doc in documents:
+                if doc.id not in haystacks:
+                    haystacks[doc.id] = f"{doc.title} {doc.path}".lower()
+        return haystacks
+
+    def _cells_for(self, doc_id: str) -> list:
+        doc = self.app.corpus.by_id(doc_id)
+        return self._row(doc)[1] if doc is not None else []
+
+    def _count_totals(self) -> None:
         docs = self.app.corpus.documents
         store = self.app.store
         done = sum(1 for d in docs if (stored := store.document(d.id)) is not None and stored.status == "done")
         passages = sum(sum(store.counts_by_tag(d.id).values()) for d in docs)
+        self._totals = (done, passages)
+
+    def _show_counts(self, shown: int) -> None:
+        """The title line: who, where, how far the work has come, what is shown."""
+        done, passages = self._totals
         sort = self.sorts[self._sort].replace("tag:", "")
         self.sub_title = display_text(
-            f"{self.app.annotator} · {self.app.store.path} · {done}/{len(docs)} done · {passages} passages · "
-            f"showing {shown} · sorted by {sort}"
+            f"{self.app.annotator} · {self.app.store.path} · {done}/{len(self.app.corpus.documents)} done · "
+            f"{passages} passages · showing {shown} · sorted by {sort}"
         )
 
     def _row(self, doc: SourceDocument) -> tuple[SourceDocument, list]:
@@ -187,33 +207,35 @@ class LibraryScreen(Screen):
         mine = stored.labels.get(self.app.annotator, {}) if stored else {}
         return "; ".join(f"{name}: {', '.join(values)}" for name, values in mine.items())
 
-    def _sort_key(self, row: tuple[SourceDocument, list]):
-        doc, _ = row
-        store = self.app.store
-        stored = store.document(doc.id)
+    def _sort_key(self) -> Callable[[SourceDocument], object]:
+        """How the chosen column orders documents (made once per sort, used for each document)."""
         key = self.sorts[self._sort]
+        store = self.app.store
         if key == "title":
-            return doc.title.lower()
+            return lambda doc: doc.title.lower()
         if key == "words":
-            return -doc.words
+            return lambda doc: -doc.words
         if key == "annotations":
-            return -sum(store.counts_by_tag(doc.id).values())
-        if key == "status":
-            return stored.status if stored else "new"
-        if key == "last opened":
-            return "" if not stored else "~" + "".join(chr(0x10FFFF - ord(c)) for c in stored.last_opened)
+            return lambda doc: -sum(store.counts_by_tag(doc.id).values())
         if key.startswith("tag:"):
-            return -store.counts_by_tag(doc.id).get(key[4:], 0)
-        return doc.path
+            tag = key[4:]
+            return lambda doc: -store.counts_by_tag(doc.id).get(tag, 0)
+        if key == "status":
+            return lambda doc: stored.status if (stored := store.document(doc.id)) else "new"
+        if key == "last opened":
+            # Most recent first, never-opened last.
+            return lambda doc: ("~" + "".join(chr(0x10FFFF - ord(c)) for c in stored.last_opened)
+                                if (stored := store.document(doc.id)) and stored.last_opened else "")
+        return lambda doc: doc.path
 
     def action_sort(self) -> None:
         self._sort = (self._sort + 1) % len(self.sorts)
         self.refresh_table()
         self.notify(f"sorted by {self.sorts[self._sort].replace('tag:', '')}", timeout=2)
 
-    @on(DataTable.HeaderSelected)
-    def header_sort(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
+    @on(DocumentTable.HeaderSelected)
+    def header_sort(self, event: DocumentTable.HeaderSelected) -> None:
+        key = event.column_key
         if key in self.sorts:
             self._sort = self.sorts.index(key)
         self.refresh_table()
@@ -225,14 +247,14 @@ class LibraryScreen(Screen):
             box.display = True
         else:  # mounted on first use: an idle Input costs start-up time
             box = Input(placeholder="words of the title or path; status:new tag:claim annotator:ana…", id="filter")
-            self.mount(box, before=self.query_one(DataTable))
+            self.mount(box, before=self.query_one(DocumentTable))
         box.focus()
 
     def action_clear_filter(self) -> None:
         for box in self.query("#filter").results(Input):
             box.value = ""
             box.display = False
-        self.query_one(DataTable).focus()
+        self.query_one(DocumentTable).focus()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -247,42 +269,40 @@ class LibraryScreen(Screen):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self.refresh_table()
-        self.query_one(DataTable).focus()
+        self.query_one(DocumentTable).focus()
 
     def action_last_row(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=table.row_count - 1)
+        table = self.query_one(DocumentTable)
+        table.move_cursor(table.row_count - 1)
 
     def action_first_row(self) -> None:
-        self.query_one(DataTable).move_cursor(row=0)
+        self.query_one(DocumentTable).move_cursor(0)
 
     def action_next_undone(self) -> None:
         """Open the next document (after the highlighted one) that is not done: the library as a work queue."""
-        table = self.query_one(DataTable)
-        if not table.row_count:
+        table = self.query_one(DocumentTable)
+        order = table.keys
+        if not order:
             return
         store = self.app.store
-        order = [str(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)]
-        start = table.cursor_row or 0
+        start = table.cursor_row
         for step in range(1, len(order) + 1):
-            doc_id = order[(start + step) % len(order)] if step < len(order) else order[start]
-            stored = store.document(doc_id)
+            row = (start + step) % len(order)
+            stored = store.document(order[row])
             if stored is None or stored.status not in ("done", "skipped"):
-                table.move_cursor(row=order.index(doc_id))
-                self.app.open_document(doc_id)
+                table.move_cursor(row)
+                self.app.open_document(order[row])
                 return
         self.notify("Every document shown is done (or skipped).", timeout=4)
 
-    @on(DataTable.RowSelected)
-    def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_document(str(event.row_key.value))
+    @on(DocumentTable.RowSelected)
+    def row_selected(self, event: DocumentTable.RowSelected) -> None:
+        self.app.open_document(event.key)
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-            self.app.open_document(str(row_key.value))
+        key = self.query_one(DocumentTable).cursor_key
+        if key is not None:
+            self.app.open_document(key)
 
 
 class LibraryFilter:
@@ -291,6 +311,14 @@ class LibraryFilter:
     def __init__(self, words: list[str], terms: dict[str, list[str]]) -> None:
         self.words = words
         self.terms = terms
+
+    def select(self, documents: list[SourceDocument], store, haystacks: dict[str, str]) -> list[SourceDocument]:
+        """The documents asked for, in their order; ``haystacks``: each one's title and path, lowercased."""
+        for word in self.words:
+            documents = [doc for doc in documents if word in haystacks[doc.id]]
+        if self.terms:
+            documents = [doc for doc in documents if self.matches(doc, store)]
+        return documents
 
     def matches(self, doc: SourceDocument, store) -> bool:
         haystack = f"{doc.title} {doc.path}".lower()

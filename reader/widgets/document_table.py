@@ -45,6 +45,8 @@ class DocumentTable(ScrollView, can_focus=True):
         Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("left", "scroll_left", "Left", show=False),
+        Binding("right", "scroll_right", "Right", show=False),
         Binding("ctrl+home", "first", "First", show=False),
         Binding("ctrl+end", "last", "Last", show=False),
         Binding("enter", "select", "Open", show=False),
@@ -138,6 +140,11 @@ class DocumentTable(ScrollView, can_focus=True):
     def cursor_key(self) -> str | None:
         """The id of the highlighted document, if any is shown."""
         return self._keys[self.cursor_row] if self._keys else None
+
+    def cell(self, key: str, column_key: str) -> Text | str:
+        """A row's cell in one column, as it is drawn."""
+        index = [column.key for column in self._columns].index(column_key)
+        return self._cells_of(key)[index]
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         self._columns = list(columns)

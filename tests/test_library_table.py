@@ -1,0 +1,82 @@
+"""The library's table with many documents: it draws only what is on screen, and keys and mouse work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_app import make_app
+
+from reader.screens.document import DocumentScreen
+from reader.screens.library import LibraryScreen
+from reader.widgets.document_table import DocumentTable
+
+COUNT = 300
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for n in range(COUNT):
+        kind = "harbour" if n % 3 == 0 else "railway"
+        body = " ".join(f"The {kind} report number {n} says the council met and the work will go on." for _ in range(n % 7 + 1))
+        (folder / f"{n:04d}.txt").write_text(f"The {kind} report {n:04d}\n\n{body}\n", encoding="utf-8")
+    return folder
+
+
+def drawn(table: DocumentTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+
+
+async def test_only_the_rows_on_screen_are_drawn_and_end_reaches_the_last(tmp_path: Path, many: Path) -> None:
+    app = make_app(tmp_path / "db.json", paths=(many,), resume=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#documents", DocumentTable)
+        assert table.row_count == COUNT
+        lines = drawn(table)
+        assert lines[0].split()[0] == "title" and "The harbour report 0000" in lines[1]
+        asked = []
+        real = table._cells_of
+        table._cells_of = lambda key: (asked.append(key), real(key))[1]
+        table.refresh_rows()
+        drawn(table)
+        assert 0 < len(asked) <= table.scrollable_content_region.height  # not one per document
+        await pilot.press("G")
+        await pilot.pause()
+        assert table.cursor_row == COUNT - 1
+        assert any("report 0299" in line for line in drawn(table))
+        await pilot.press("g", "pagedown")
+        assert 0 < table.cursor_row < COUNT - 1
+    app.store.close()
+
+
+async def test_filter_sort_and_mouse(tmp_path: Path, many: Path) -> None:
+    app = make_app(tmp_path / "db.json", paths=(many,), resume=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        table = library.query_one("#documents", DocumentTable)
+        await pilot.press("slash", *"harbour", "enter")
+        await pilot.pause(0.3)
+        assert table.row_count == COUNT // 3 and "showing 100" in library.sub_title
+        # A click on the "words" heading sorts by it: the longest first.
+        words_x = sum(c.width + 2 for c in table.columns[:1]) + 2
+        await pilot.click(DocumentTable, offset=(words_x, 0))
+        await pilot.pause()
+        assert library.sorts[library._sort] == "words"
+        words = [app.corpus.by_id(key).words for key in table.keys]
+        assert words == sorted(words, reverse=True)
+        # A click on a row highlights it; a second click opens it.
+        await pilot.press("g")
+        await pilot.click(DocumentTable, offset=(3, 3))
+        assert table.cursor_row == 2
+        await pilot.click(DocumentTable, offset=(3, 3))
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen) and app.screen.document.id == table.keys[2]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is library and table.cursor_row == 2 and table.row_count == COUNT // 3
+    app.store.close()
