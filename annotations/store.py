@@ -275,6 +275,10 @@ class AnnotationStore:
         for doc_id, path, title, words, source, cleaner, *stat in docs:
             old = updated.get(doc_id) or self._documents.get(doc_id)
             size, mtime = stat if stat else ((old.size, old.mtime) if old else (-1, -1))
+            if (old is not None and (not source or source == old.source)
+                    and (old.path, old.title, old.words, old.cleaner, old.size, old.mtime)
+                    == (path, title, words, cleaner, size, mtime)):
+                continue  # known as it is: a later start of 50,000 documents changes none
             doc = (
                 replace(old, path=path, title=title, words=words, source=source or old.source, cleaner=cleaner,
                         size=size, mtime=mtime)

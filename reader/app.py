@@ -73,6 +73,7 @@ class MarginApp(App):
         super().__init__()
         self.corpus = corpus or Corpus()  # loaded in a worker when not given (see on_mount)
         self._corpus_given = corpus is not None
+        self._asked_to_open = False  # a document was opened: a resume would come too late to be wanted
         self.paths = paths
         self.max_bytes = max_bytes
         self.encoding = encoding  # --encoding: read every document in it instead of detecting
@@ -199,7 +200,7 @@ class MarginApp(App):
             try:
                 version = cleaner_version()
                 self.store.register_documents(
-                    [(d.id, d.path, d.title, d.words, str(d.file.resolve()), version, d.size, d.mtime)
+                    [(d.id, d.path, d.title, d.words, d.source, version, d.size, d.mtime)
                      for d in self.corpus.documents]
                 )
             except MarginError as err:
@@ -210,7 +211,8 @@ class MarginApp(App):
             self.notify(f"Skipped {len(self.corpus.skipped)} files:\n{lines}{more}", severity="warning", timeout=12)
         if not self.corpus.documents:
             self.notify("No documents to show: every file was skipped (see above).", severity="error", timeout=20)
-        if self.resume:
+        # Reopen where the annotator was, unless they opened a document from the rows listed meanwhile.
+        if self.resume and not self._asked_to_open:
             last = self.store.last_opened(among=[d.id for d in self.corpus.documents])
             if last is not None:
                 self.open_document(last.id)
@@ -271,6 +273,7 @@ class MarginApp(App):
             refresh()
 
     def open_document(self, doc_id: str, *, replace: bool = False) -> None:
+        self._asked_to_open = True
         doc = self.corpus.by_id(doc_id)
         if doc is None:
             self.notify("That document is no longer in the corpus.", severity="error")

@@ -287,7 +287,7 @@ def serve_cmd(ctx: click.Context, paths: tuple[Path, ...], host: str, port: int,
 def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: float,
              encoding: str | None) -> None:
     """List documents: title, words, annotations per tag, status."""
-    from .corpus import known_titles, load_corpus
+    from .corpus import known_files, known_titles, load_corpus
     from .listing import print_documents
 
     conf = settings(ctx)
@@ -296,7 +296,11 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
         if store is not None:
             up_to_date(store)
         known = known_titles(store) if store is not None else {}
-        corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known, encoding=encoding)
+        # Files the database knows, unchanged on disk, are listed from it without being read; --json
+        # reads each file, since it says which encoding the file is in (the database does not keep that).
+        files = known_files(store) if store is not None and not as_json else None
+        corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known, encoding=encoding,
+                             files=files, keep_text=False)
         for skipped in corpus.skipped:
             say(f"margin: skipped {skipped.path}: {skipped.reason}", err=True)
         print_documents(corpus, store, conf.tagset, as_json=as_json)

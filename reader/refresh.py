@@ -39,8 +39,9 @@ def refresh(store: AnnotationStore, max_bytes: int = DEFAULT_MAX_BYTES) -> Refre
     """Re-anchor the passages of every remembered file that changed (saved, or shown if read-only)."""
     done = Refreshed()
     version = cleaner_version()
+    annotated = store.counts_by_document()  # a document without passages has nothing to re-anchor
     for doc in store.documents():
-        if not doc.source:
+        if not doc.source or doc.id not in annotated:
             continue
         path = Path(doc.source)
         try:

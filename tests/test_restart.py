@@ -306,3 +306,77 @@ async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, mon
         await pilot.pause()
         assert table.row_count == 5 and "showing 5 · " in app.screen.sub_title
     store.close()
+
+
+def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Path) -> None:
+    import os
+    import shutil
+
+    from conftest import run_margin
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    docs = load_corpus([folder]).documents
+    with AnnotationStore(db_path) as store:
+        store.register_documents([(d.id, d.path, d.title, d.words, str(d.file.resolve()), cleaner_version(), d.size,
+                                   d.mtime) for d in docs])
+    # Same size and modification time, other bytes: a later list trusts the database and does not read it.
+    target = docs[0].file
+    info = target.stat()
+    data = target.read_bytes()
+    changed = data.replace(docs[0].title.encode()[:5], b"XXXXX", 1)
+    assert len(changed) == len(data) and changed != data
+    target.write_bytes(changed)
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    listed = run_margin("list", folder, "--db", db_path)
+    assert listed.returncode == 0 and docs[0].title in listed.stdout
+    # --json reads every file (it says which encoding each is in), so it sees the new bytes.
+    as_json = run_margin("list", folder, "--db", db_path, "--json")
+    assert "XXXXX" in as_json.stdout
+
+
+async def test_a_document_opened_while_the_rest_are_read_is_not_opened_twice(db_path: Path, monkeypatch) -> None:
+    import threading
+
+    import reader.app
+
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=True)
+    async with app.run_test(size=(120, 30)) as pilot:  # a first start: open a document, so a later one resumes
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+    store.close()
+
+    halfway, release = threading.Event(), threading.Event()
+    real_load = reader.app.load_corpus
+
+    def paused_load(*args, **kwargs):
+        report = args[2]
+
+        def progress(done: int, total: int) -> None:
+            report(done, total)
+            if done == 3:
+                halfway.set()
+                release.wait(10)
+
+        return real_load(*args[:2], progress, *args[3:], **kwargs)
+
+    monkeypatch.setattr(reader.app, "load_corpus", paused_load)
+    monkeypatch.setattr(reader.app, "PROGRESS_EVERY", 0)
+    store = AnnotationStore(db_path)
+    app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(300):
+            if halfway.is_set() and app.screen.query_one("#documents").row_count:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("enter")  # the annotator opens a listed document before the resume would
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["LibraryScreen", "DocumentScreen"]
+    store.close()

@@ -116,10 +116,11 @@ class LibraryScreen(Screen):
         self._count_totals()
         self._show_counts(table.row_count)
 
-    def refresh_table(self, counts: bool = True) -> None:
+    def refresh_table(self, counts: bool = True, recount: bool = True) -> None:
         """Filter and sort the documents again: only their order is rebuilt, never a row.
 
-        ``counts=False`` leaves the title line alone (while the documents are still being read).
+        ``counts=False`` leaves the title line alone (while the documents are still being read);
+        ``recount=False`` keeps the totals of the title line (a new filter or order changes none).
         """
         table = self.query_one(DocumentTable)
         table.set_columns(self._columns())
@@ -131,7 +132,7 @@ class LibraryScreen(Screen):
         table.set_rows([doc.id for doc in shown], keep=table.cursor_key)
         if not counts:
             return
-        if not self._filter:
+        if recount:
             self._count_totals()
         self._show_counts(len(shown))
 
@@ -215,11 +216,14 @@ class LibraryScreen(Screen):
             return lambda doc: doc.title.lower()
         if key == "words":
             return lambda doc: -doc.words
-        if key == "annotations":
-            return lambda doc: -sum(store.counts_by_tag(doc.id).values())
-        if key.startswith("tag:"):
+        if key == "annotations" or key.startswith("tag:"):
+            counts = store.counts_by_document()  # one pass over the passages, not one per document
+            if key == "annotations":
+                totals = {doc_id: sum(by_tag.values()) for doc_id, by_tag in counts.items()}
+                return lambda doc: -totals.get(doc.id, 0)
             tag = key[4:]
-            return lambda doc: -store.counts_by_tag(doc.id).get(tag, 0)
+            tagged = {doc_id: by_tag[tag] for doc_id, by_tag in counts.items() if by_tag.get(tag)}
+            return lambda doc: -tagged.get(doc.id, 0)
         if key == "status":
             return lambda doc: stored.status if (stored := store.document(doc.id)) else "new"
         if key == "last opened":
@@ -230,7 +234,7 @@ class LibraryScreen(Screen):
 
     def action_sort(self) -> None:
         self._sort = (self._sort + 1) % len(self.sorts)
-        self.refresh_table()
+        self.refresh_table(recount=False)
         self.notify(f"sorted by {self.sorts[self._sort].replace('tag:', '')}", timeout=2)
 
     @on(DocumentTable.HeaderSelected)
@@ -238,7 +242,7 @@ class LibraryScreen(Screen):
         key = event.column_key
         if key in self.sorts:
             self._sort = self.sorts.index(key)
-        self.refresh_table()
+        self.refresh_table(recount=False)
 
     def action_filter(self) -> None:
         boxes = self.query("#filter")
@@ -262,13 +266,16 @@ class LibraryScreen(Screen):
         self._filter = event.value
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        self._filter_timer = self.set_timer(0.12, self.refresh_table)
+        self._filter_timer = self.set_timer(0.12, self._refilter)
+
+    def _refilter(self) -> None:
+        self.refresh_table(recount=False)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
-            self.refresh_table()
+            self._refilter()
         self.query_one(DocumentTable).focus()
 
     def action_last_row(self) -> None:
