@@ -482,6 +482,9 @@ def imports_textual(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> list[Row]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: check the harness, not the targets")
+    ap.add_argument("--scale", action="store_true",
+                    help="also the library at many documents (benchmarks/library_scale.py; minutes, and ~250 MB of files)")
+    ap.add_argument("--scale-docs", type=int, default=50_000, metavar="N", help="documents for --scale (default 50,000)")
     args = ap.parse_args(argv)
     big, small = (500_000, 50_000) if args.quick else (5_000_000, 50_000)
     many = 10_000 if args.quick else 100_000
@@ -572,6 +575,11 @@ def main(argv: list[str] | None = None) -> list[Row]:
                                env=env, cwd=ROOT, check=True).stdout.strip())
     add(Row(f"extra memory with {big // 1000} kB open (MB)", extra / 1e6, big / 1e6, "MB", "≤ 10× the size",
             extra <= 10 * big, "baseline column: the document's size"))
+
+    if args.scale:
+        from benchmarks.library_scale import rows as scale_rows
+
+        scale_rows(args.scale_docs, add)
 
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)

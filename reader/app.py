@@ -176,7 +176,8 @@ class MarginApp(App):
             now = time.monotonic()
             if done == total or now - last[0] >= PROGRESS_EVERY:
                 last[0] = now
-                self.call_from_thread(self.screen.post_message, CorpusProgress(done, total))
+                # Posted, not called: a message is safe from a thread and the reading never waits for the screen.
+                self.screen.post_message(CorpusProgress(done, total))
 
         # The library lists the documents as they are read: they go straight into the app's corpus.
         corpus = load_corpus(self.paths, self.max_bytes, progress, known, self.encoding, files, keep_text=False,

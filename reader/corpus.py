@@ -198,6 +198,9 @@ class Skipped:
     reason: str
 
 
+_LOCK_MAKING = threading.Lock()
+
+
 class SourceDocument:
     """One readable file of the corpus.
 
@@ -208,23 +211,41 @@ class SourceDocument:
     ``functools.cached_property`` no longer locks from Python 3.12 on.
     """
 
-    def __init__(self, id: str, path: str, file: Path, raw: str | None, encoding: str = "utf-8",
+    def __init__(self, id: str, path: str, file: Path | str, raw: str | None, encoding: str = "utf-8",
                  size: int = -1, mtime: int = -1, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.id = id
         self.path = path
-        self.file = file
+        self._file = file  # a Path when asked for: a library of 50,000 remembered files needs none
         self.encoding = encoding
         self.size = size  # the file's size and modification time (ns) when it was read or checked
         self.mtime = mtime
         self._raw = raw
         self._cleaned: Cleaned | None = None
-        self._lock = threading.RLock()
+        self._lock_made: threading.RLock | None = None
         self._max_bytes = max_bytes
         self.overrides: dict[int, bool] = {}  # the annotator's word over the cleaner's, by raw line
         self._source: str | None = None
 
     def __repr__(self) -> str:
         return f"SourceDocument(id={self.id[:12]}…, path={self.path!r})"
+
+    @property
+    def file(self) -> Path:
+        file = self._file
+        if not isinstance(file, Path):
+            file = self._file = Path(file)
+        return file
+
+    @property
+    def _lock(self) -> threading.RLock:
+        """This document's lock, made when first needed (most listed documents are never opened)."""
+        lock = self._lock_made
+        if lock is None:
+            with _LOCK_MAKING:
+                if self._lock_made is None:
+                    self._lock_made = threading.RLock()
+                lock = self._lock_made
+        return lock
 
     @property
     def source(self) -> str:
@@ -348,7 +369,7 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
                           max_bytes=max_bytes)
 
 
-def _files_of(path: Path) -> list[tuple[Path, str, str | None]]:
+def _files_of(path: Path) -> list[tuple[Path | str, str, str | None]]:
     """(file, path shown to the user, resolved path if known without asking the disk) for a folder
     or a file argument, in path order.
 
@@ -359,7 +380,7 @@ def _files_of(path: Path) -> list[tuple[Path, str, str | None]]:
     if not path.is_dir():
         return [(path, path.name, None)]
     base = str(path.resolve())
-    found: list[tuple[Path, str, str | None]] = []
+    found: list[tuple[Path | str, str, str | None]] = []
     folders = [("", str(path))]
     while folders:
         relative, folder = folders.pop()
@@ -374,7 +395,7 @@ def _files_of(path: Path) -> list[tuple[Path, str, str | None]]:
                     folders.append((shown + "/", entry.path))
                 elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in TEXT_SUFFIXES:
                     resolved = None if entry.is_symlink() else os.path.join(base, shown)
-                    found.append((Path(entry.path), shown, resolved))
+                    found.append((entry.path, shown, resolved))
             except OSError:
                 continue
     found.sort(key=lambda item: item[1].split("/"))  # as Path objects sort: part by part
@@ -407,7 +428,7 @@ def load_corpus(
     known = known or {}
     corpus = into if into is not None else Corpus()
     seen: set[str] = set()
-    found_files: list[tuple[Path, str, str | None]] = []
+    found_files: list[tuple[Path | str, str, str | None]] = []
     for path in paths or (seeds_path(),):
         if not path.exists():
             corpus.skipped.append(Skipped(str(path), "no such file or folder"))
@@ -418,7 +439,7 @@ def load_corpus(
         found = (_remembered(file, shown, remembered, known, max_bytes, resolved)
                  if remembered and not encoding else None)
         if found is None:
-            found = read_document(file, shown, max_bytes, encoding)
+            found = read_document(Path(file), shown, max_bytes, encoding)
         if isinstance(found, Skipped):
             corpus.skipped.append(found)
         elif found.id not in seen:
@@ -439,11 +460,11 @@ def load_corpus(
     return corpus
 
 
-def _remembered(file: Path, shown: str, files: Mapping[str, tuple[str, int, int]],
+def _remembered(file: Path | str, shown: str, files: Mapping[str, tuple[str, int, int]],
                 known: Mapping[str, tuple[str, int]], max_bytes: int, resolved: str | None = None) -> SourceDocument | None:
     """A document the database remembers, unchanged on disk: made from the database, not the file."""
     try:
-        entry = files.get(resolved or str(file.resolve()))
+        entry = files.get(resolved or str(Path(file).resolve()))
         if entry is None:
             return None
         doc_id, size, mtime = entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.text import Text
@@ -56,7 +57,10 @@ class LibraryScreen(Screen):
         self._sort = 0
         self._filter_timer: Timer | None = None
         self._haystacks: dict[str, str] = {}  # what the filter's words search, by document id
-        self._totals = (0, 0)  # documents done, passages: counted when they can have changed, not per key
+        self._totals = (0, 0)
+        self._column_cache: tuple[tuple, list[Column]] | None = None
+        self._streamed = (0.0, 0.0)
+        self._loaded = False  # when the rows were last listed during loading, and what it took  # documents done, passages: counted when they can have changed, not per key
         self._progress_timer: Timer | None = None
         self._progress = (0, 0)
 
@@ -89,15 +93,22 @@ class LibraryScreen(Screen):
         self.mount(bar, before=self.query_one(DocumentTable))
 
     def on_corpus_progress(self, message: CorpusProgress) -> None:
+        if self._loaded:  # a report posted just before the end, read after it
+            return
         self._progress = (message.done, message.total)
-        # The documents read so far are listed at once (and can be opened) while the rest are read.
-        if self.is_mounted and len(self.app.corpus.documents) != self.query_one(DocumentTable).row_count:
+        # The documents read so far are listed (and can be opened) while the rest are read; listing
+        # them again costs more as they grow, so it happens less often: at most a tenth of the time.
+        now = time.monotonic()
+        if (self.is_mounted and len(self.app.corpus.documents) != self.query_one(DocumentTable).row_count
+                and now - self._streamed[0] >= 10 * self._streamed[1]):
             self.refresh_table(counts=False)
+            self._streamed = (now, time.monotonic() - now)
         self.sub_title = f"reading documents… {message.done} of {message.total}"
         for bar in self.query("#loading"):
             bar.update(total=message.total, progress=message.done)
 
     def corpus_loaded(self) -> None:
+        self._loaded = True
         if self._progress_timer is not None:
             self._progress_timer.stop()
             self._progress_timer = None
@@ -137,8 +148,14 @@ class LibraryScreen(Screen):
         self._show_counts(len(shown))
 
     def _columns(self) -> list[Column]:
-        """The title takes what the other columns leave of the screen (at most 60 cells)."""
+        """The title takes what the other columns leave of the screen (at most 60 cells).
+
+        Measured again only when the documents, the screen's width or the tags change (not per key).
+        """
         documents = self.app.corpus.documents
+        shape = (len(documents), self.app.size.width, tuple(t.name for t in self.app.tagset), self._with_labels)
+        if self._column_cache is not None and self._column_cache[0] == shape:
+            return self._column_cache[1]
         longest = max((len(d.title) for d in documents), default=10)
         most_words = max((d.words for d in documents), default=0)
         others = [
@@ -152,7 +169,9 @@ class LibraryScreen(Screen):
         # Each column has a space on either side; two cells stay free for the scroll bar. On a narrow
         # screen the title keeps a readable width and the last columns scroll sideways instead.
         room = self.app.size.width - sum(column.width + 2 for column in others) - 2 - 2
-        return [Column("title", "title", max(min(MIN_TITLE, longest), min(60, longest, room))), *others]
+        columns = [Column("title", "title", max(min(MIN_TITLE, longest), min(60, longest, room))), *others]
+        self._column_cache = (shape, columns)
+        return columns
 
     def _haystacks_of(self, documents: list[SourceDocument]) -> dict[str, str]:
         """What the filter's words search in each document (title and path, lowercased), made once."""

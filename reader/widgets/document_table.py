@@ -25,6 +25,8 @@ from textual.strip import Strip
 
 # Spaces on each side of a cell, as DataTable draws them.
 PADDING = 1
+# Rows kept drawn (their cells rendered) before the table forgets them all and starts again.
+KEPT_ROWS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,14 +149,18 @@ class DocumentTable(ScrollView, can_focus=True):
         return self._cells_of(key)[index]
 
     def set_columns(self, columns: Sequence[Column]) -> None:
-        self._columns = list(columns)
-        self._rendered.clear()
-        self._resize()
+        columns = list(columns)
+        if columns != self._columns:
+            self._columns = columns
+            self._rendered.clear()
+            self._resize()
 
     def set_rows(self, keys: list[str], keep: str | None = None) -> None:
-        """Show these documents in this order; the cursor stays on ``keep`` if it is among them."""
+        """Show these documents in this order; the cursor stays on ``keep`` if it is among them.
+
+        A row's cells do not depend on its place: those drawn already are kept.
+        """
         self._keys = keys
-        self._rendered.clear()
         self._resize()
         row = 0
         if keep is not None:
@@ -214,6 +220,8 @@ class DocumentTable(ScrollView, can_focus=True):
     def _row_segments(self, key: str) -> list[Segment]:
         segments = self._rendered.get(key)
         if segments is None:
+            if len(self._rendered) >= KEPT_ROWS:
+                self._rendered.clear()
             segments = self._rendered[key] = self._cells_line(self._cells_of(key))
         return segments
 
