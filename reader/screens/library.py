@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from operator import attrgetter
 
 from rich.text import Text
 from textual import on
@@ -60,6 +61,7 @@ class LibraryScreen(Screen):
         self._totals = (0, 0)
         self._column_cache: tuple[tuple, list[Column]] | None = None
         self._streamed = (0.0, 0.0)
+        self._ordered: tuple[tuple[int, int], list[str], list[str]] | None = None
         self._loaded = False  # when the rows were last listed during loading, and what it took  # documents done, passages: counted when they can have changed, not per key
         self._progress_timer: Timer | None = None
         self._progress = (0, 0)
@@ -131,21 +133,35 @@ class LibraryScreen(Screen):
         """Filter and sort the documents again: only their order is rebuilt, never a row.
 
         ``counts=False`` leaves the title line alone (while the documents are still being read);
-        ``recount=False`` keeps the totals of the title line (a new filter or order changes none).
+        ``recount=False`` keeps the totals of the title line and the order (a new filter changes
+        neither: a key typed in the filter only picks from the documents already in order).
         """
         table = self.query_one(DocumentTable)
         table.set_columns(self._columns())
-        documents = self.app.corpus.documents
+        ids, haystacks = self._order(fresh=recount)
         wanted = parse_filter(self._filter)
         if wanted.words or wanted.terms:
-            documents = wanted.select(documents, self.app.store, self._haystacks_of(documents))
-        shown = sorted(documents, key=self._sort_key())
-        table.set_rows([doc.id for doc in shown], keep=table.cursor_key)
+            ids = wanted.select(ids, haystacks, self.app.corpus.by_id, self.app.store)
+        table.set_rows(ids, keep=table.cursor_key)
         if not counts:
             return
         if recount:
             self._count_totals()
-        self._show_counts(len(shown))
+        self._show_counts(len(ids))
+
+    def _order(self, fresh: bool) -> tuple[list[str], list[str]]:
+        """Every document's id in the chosen order, and beside each what the filter's words search.
+
+        Sorted again only when the order, the documents or (``fresh``) their counts may have changed.
+        """
+        documents = self.app.corpus.documents
+        state = (self._sort, len(documents))
+        if fresh or self._ordered is None or self._ordered[0] != state:
+            haystacks = self._haystacks_of(documents)
+            key, backwards = self._sort_key()
+            ids = [doc.id for doc in sorted(documents, key=key, reverse=backwards)]
+            self._ordered = (state, ids, [haystacks[doc_id] for doc_id in ids])
+        return self._ordered[1], self._ordered[2]
 
     def _columns(self) -> list[Column]:
         """The title takes what the other columns leave of the screen (at most 60 cells).
@@ -227,29 +243,28 @@ class LibraryScreen(Screen):
         mine = stored.labels.get(self.app.annotator, {}) if stored else {}
         return "; ".join(f"{name}: {', '.join(values)}" for name, values in mine.items())
 
-    def _sort_key(self) -> Callable[[SourceDocument], object]:
-        """How the chosen column orders documents (made once per sort, used for each document)."""
+    def _sort_key(self) -> tuple[Callable[[SourceDocument], object], bool]:
+        """How the chosen column orders documents: a key made once per sort, and whether it runs
+        backwards (counts and words largest first, the last opened first; ties keep path order)."""
         key = self.sorts[self._sort]
         store = self.app.store
         if key == "title":
-            return lambda doc: doc.title.lower()
+            return (lambda doc: doc.title.lower()), False
         if key == "words":
-            return lambda doc: -doc.words
+            return attrgetter("words"), True
         if key == "annotations" or key.startswith("tag:"):
             counts = store.counts_by_document()  # one pass over the passages, not one per document
             if key == "annotations":
                 totals = {doc_id: sum(by_tag.values()) for doc_id, by_tag in counts.items()}
-                return lambda doc: -totals.get(doc.id, 0)
-            tag = key[4:]
-            tagged = {doc_id: by_tag[tag] for doc_id, by_tag in counts.items() if by_tag.get(tag)}
-            return lambda doc: -tagged.get(doc.id, 0)
+            else:
+                tag = key[4:]
+                totals = {doc_id: by_tag[tag] for doc_id, by_tag in counts.items() if by_tag.get(tag)}
+            return (lambda doc: totals.get(doc.id, 0)), True
         if key == "status":
-            return lambda doc: stored.status if (stored := store.document(doc.id)) else "new"
-        if key == "last opened":
-            # Most recent first, never-opened last.
-            return lambda doc: ("~" + "".join(chr(0x10FFFF - ord(c)) for c in stored.last_opened)
-                                if (stored := store.document(doc.id)) and stored.last_opened else "")
-        return lambda doc: doc.path
+            return (lambda doc: stored.status if (stored := store.document(doc.id)) else "new"), False
+        if key == "last opened":  # never opened: last
+            return (lambda doc: stored.last_opened if (stored := store.document(doc.id)) else ""), True
+        return attrgetter("path"), False
 
     def action_sort(self) -> None:
         self._sort = (self._sort + 1) % len(self.sorts)
@@ -338,13 +353,21 @@ class LibraryFilter:
         self.words = words
         self.terms = terms
 
-    def select(self, documents: list[SourceDocument], store, haystacks: dict[str, str]) -> list[SourceDocument]:
-        """The documents asked for, in their order; ``haystacks``: each one's title and path, lowercased."""
-        for word in self.words:
-            documents = [doc for doc in documents if word in haystacks[doc.id]]
+    def select(self, ids: list[str], haystacks: list[str], document: Callable[[str], SourceDocument | None],
+               store) -> list[str]:
+        """The ids asked for, in their order; ``haystacks[k]`` is the title and path of ``ids[k]``, lowercased."""
+        words = self.words
+        if len(words) == 1:  # the common case, one pass with no tuple per document
+            word = words[0]
+            chosen = [doc_id for doc_id, haystack in zip(ids, haystacks, strict=True) if word in haystack]
+        elif words:
+            chosen = [doc_id for doc_id, haystack in zip(ids, haystacks, strict=True)
+                      if all(word in haystack for word in words)]
+        else:
+            chosen = ids
         if self.terms:
-            documents = [doc for doc in documents if self.matches(doc, store)]
-        return documents
+            chosen = [doc_id for doc_id in chosen if (doc := document(doc_id)) is not None and self.matches(doc, store)]
+        return chosen
 
     def matches(self, doc: SourceDocument, store) -> bool:
         haystack = f"{doc.title} {doc.path}".lower()
