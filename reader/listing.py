@@ -8,7 +8,6 @@ page is shown literally.
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from typing import Any
 
 import orjson
@@ -53,16 +52,21 @@ def _write_json(data: Any) -> None:
 
 def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagset, *, as_json: bool) -> None:
     rows = []
+    names = set(tagset.names)
+    none = dict.fromkeys(sorted(names), 0)  # a document without passages (most of a big corpus)
+    by_document = store.counts_by_document() if store else {}  # one pass, not one per document
+    stored_of = store.document if store else (lambda _doc_id: None)
     for doc in corpus.documents:
-        counts: Counter[str] = store.counts_by_tag(doc.id) if store else Counter()
-        stored = store.document(doc.id) if store else None
+        counts = by_document.get(doc.id)
+        stored = stored_of(doc.id)
         rows.append(
             {
                 "id": doc.id,
                 "path": doc.path,
                 "title": doc.title,
                 "words": doc.words,
-                "annotations": {tag: counts.get(tag, 0) for tag in sorted(set(tagset.names) | set(counts))},
+                "annotations": ({tag: counts.get(tag, 0) for tag in sorted(names | set(counts))} if counts
+                                else dict(none)),
                 "status": stored.status if stored else "new",
                 "encoding": doc.encoding,
             }

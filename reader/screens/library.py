@@ -58,11 +58,12 @@ class LibraryScreen(Screen):
         self._sort = 0
         self._filter_timer: Timer | None = None
         self._haystacks: dict[str, str] = {}  # what the filter's words search, by document id
-        self._totals = (0, 0)
+        self._totals = (0, 0)  # documents done, passages: counted when they can have changed, not per key
         self._column_cache: tuple[tuple, list[Column]] | None = None
-        self._streamed = (0.0, 0.0)
-        self._ordered: tuple[tuple[int, int], list[str], list[str]] | None = None
-        self._loaded = False  # when the rows were last listed during loading, and what it took  # documents done, passages: counted when they can have changed, not per key
+        self._ordered: tuple[tuple[int, int], list[str], list[str]] | None = None  # (sort, size), ids, haystacks
+        self._loaded = False
+        self._streamed = (0.0, 0.0)  # when the rows were last listed during loading, and what it took
+        self._stream_timer: Timer | None = None
         self._progress_timer: Timer | None = None
         self._progress = (0, 0)
 
@@ -98,16 +99,31 @@ class LibraryScreen(Screen):
         if self._loaded:  # a report posted just before the end, read after it
             return
         self._progress = (message.done, message.total)
-        # The documents read so far are listed (and can be opened) while the rest are read; listing
-        # them again costs more as they grow, so it happens less often: at most a tenth of the time.
-        now = time.monotonic()
-        if (self.is_mounted and len(self.app.corpus.documents) != self.query_one(DocumentTable).row_count
-                and now - self._streamed[0] >= 10 * self._streamed[1]):
-            self.refresh_table(counts=False)
-            self._streamed = (now, time.monotonic() - now)
+        self._list_read_so_far()
         self.sub_title = f"reading documents… {message.done} of {message.total}"
         for bar in self.query("#loading"):
             bar.update(total=message.total, progress=message.done)
+
+    def _list_read_so_far(self, timed: bool = False) -> None:
+        """List the documents read so far (they can be opened while the rest are read).
+
+        Listing them again costs more as they grow, so it takes at most a tenth of the time: a
+        report that comes too soon leaves a timer, so the rows catch up even if reading pauses.
+        """
+        if timed:
+            self._stream_timer = None
+        if self._loaded or not self.is_mounted:
+            return
+        if len(self.app.corpus.documents) == self.query_one(DocumentTable).row_count:
+            return
+        now = time.monotonic()
+        wait = self._streamed[0] + 10 * self._streamed[1] - now
+        if wait > 0:
+            if self._stream_timer is None:
+                self._stream_timer = self.set_timer(wait, lambda: self._list_read_so_far(timed=True))
+            return
+        self.refresh_table(counts=False)
+        self._streamed = (now, time.monotonic() - now)
 
     def corpus_loaded(self) -> None:
         self._loaded = True
