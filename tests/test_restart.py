@@ -269,13 +269,13 @@ async def test_progress_bar_before_the_first_file_is_read(db_path: Path, monkeyp
     store.close()
 
 
-async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, monkeypatch) -> None:
+def pause_loading(monkeypatch, at: int):
+    """Hold the app's loading of the corpus after ``at`` files (reported at once) until released."""
     import threading
 
     import reader.app
 
-    halfway = threading.Event()
-    release = threading.Event()
+    halfway, release = threading.Event(), threading.Event()
     real_load = reader.app.load_corpus
 
     def paused_load(*args, **kwargs):
@@ -283,7 +283,7 @@ async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, mon
 
         def progress(done: int, total: int) -> None:
             report(done, total)
-            if done == 3:
+            if done == at:
                 halfway.set()
                 release.wait(10)
 
@@ -291,6 +291,11 @@ async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, mon
 
     monkeypatch.setattr(reader.app, "load_corpus", paused_load)
     monkeypatch.setattr(reader.app, "PROGRESS_EVERY", 0)
+    return halfway, release
+
+
+async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, monkeypatch) -> None:
+    halfway, release = pause_loading(monkeypatch, at=3)
     store = AnnotationStore(db_path)
     app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -336,10 +341,6 @@ def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Pat
 
 
 async def test_a_document_opened_while_the_rest_are_read_is_not_opened_twice(db_path: Path, monkeypatch) -> None:
-    import threading
-
-    import reader.app
-
     store = AnnotationStore(db_path)
     app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=True)
     async with app.run_test(size=(120, 30)) as pilot:  # a first start: open a document, so a later one resumes
@@ -351,22 +352,7 @@ async def test_a_document_opened_while_the_rest_are_read_is_not_opened_twice(db_
         assert isinstance(app.screen, DocumentScreen)
     store.close()
 
-    halfway, release = threading.Event(), threading.Event()
-    real_load = reader.app.load_corpus
-
-    def paused_load(*args, **kwargs):
-        report = args[2]
-
-        def progress(done: int, total: int) -> None:
-            report(done, total)
-            if done == 3:
-                halfway.set()
-                release.wait(10)
-
-        return real_load(*args[:2], progress, *args[3:], **kwargs)
-
-    monkeypatch.setattr(reader.app, "load_corpus", paused_load)
-    monkeypatch.setattr(reader.app, "PROGRESS_EVERY", 0)
+    halfway, release = pause_loading(monkeypatch, at=3)
     store = AnnotationStore(db_path)
     app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=True)
     async with app.run_test(size=(120, 30)) as pilot:
