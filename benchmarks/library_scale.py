@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.run import ROOT, Row, article
+from benchmarks.common import ROOT, Row, article
 
 
 def corpus(n: int) -> Path:
