@@ -36,7 +36,7 @@ METHODS = frozenset(
         "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
         "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator", "create", "put",
         "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "relations", "relation", "relations_of",
-        "change_relations", "remember_schema", "schema", "deleted", "records", "retry_save",
+        "change_relations", "remember_schema", "schema", "deleted", "retry_save",
         "merge", "__len__",
     }
 )
@@ -230,9 +230,6 @@ class RemoteStore:
 
     def deleted(self) -> list[Annotation]:
         return list(self._call("deleted"))
-
-    def records(self, annotations: list[Annotation]) -> list[dict[str, Any]]:
-        return list(self._call("records", annotations))
 
     def counts_by_tag(self, document: str | None = None) -> Counter[str]:
         return Counter(self._call("counts_by_tag", document))

@@ -42,7 +42,9 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
+from . import snapshot
 from .errors import DatabaseError, ReadOnlyError, SaveDeferred
+from .snapshot import Convert
 
 SCHEMA_VERSION = 4
 META_TABLE = "_meta"
@@ -115,7 +117,7 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes | bytearray) -> None:
     """Replace ``path`` by ``content`` so that a reader sees the old or the new file, never a mix."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
@@ -169,9 +171,14 @@ class JournaledStorage(Storage):
     #: Fold the journal into the snapshot when it grows past this many bytes.
     COMPACT_AFTER = 8 * 1024 * 1024
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False,
+                 convert: dict[str, Convert] | None = None) -> None:
+        """``convert`` names tables whose records are kept as values of their own (the store's
+        ``Annotation``s) rather than dicts: each record is converted as the file is read, and
+        written back by orjson (dataclasses are written field by field, as their dicts were)."""
         super().__init__()
         self.path = Path(path)
+        self.convert = dict(convert or {})
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.owner_path = self.path.with_name(self.path.name + ".owner")
@@ -182,6 +189,7 @@ class JournaledStorage(Storage):
         self._journal_fd: int | None = None
         self._journal_size = 0
         self._dirty = False
+        self._relayout = False
         self._compactor: threading.Thread | None = None
         self.pending: list[bytes] = []  # journal lines applied in memory, not yet on disk
         self.last_error = ""
@@ -220,7 +228,7 @@ class JournaledStorage(Storage):
             if self.pending:
                 with contextlib.suppress(SaveDeferred):
                     self._write_pending()
-            if not self.read_only and (self._journal_size or self._dirty):
+            if not self.read_only and (self._journal_size or self._dirty or self._relayout):
                 # On failure the journal still holds everything; the next open folds it in.
                 with contextlib.suppress(OSError, DatabaseError):
                     self.compact()
@@ -298,12 +306,14 @@ class JournaledStorage(Storage):
         trimming the folded part off the journal happen in a thread. Until the
         trim, replaying the whole journal over the new snapshot is harmless.
         """
-        content = orjson.dumps(self._tables)
+        # Records are never changed in place (a put replaces one whole), so copies of the tables
+        # hold this instant's content; laying it out happens in the thread.
+        tables = {name: dict(table) for name, table in self._tables.items()}
         mark = self._journal_size
 
         def fold() -> None:
             try:
-                write_atomic(self.path, content)
+                write_atomic(self.path, snapshot.dump(tables))
                 with self._mutex:
                     self._trim_journal(mark)
             except OSError:
@@ -434,7 +444,7 @@ class JournaledStorage(Storage):
         return self._journal_fd
 
     def _snapshot(self) -> None:
-        content = orjson.dumps(self._tables)
+        content = snapshot.dump(self._tables)
         try:
             write_atomic(self.path, content)
         except OSError as err:
@@ -466,8 +476,11 @@ class JournaledStorage(Storage):
             raise ValueError(f"unknown journal operation {op!r}")
 
     def _load(self) -> Tables:
-        tables = self._read_snapshot()
-        replayed = self._replay_journal(tables)
+        tables, laid_out = self._read_snapshot()
+        # Read record by record in the current schema, the snapshot's records are converted
+        # already: so are the journal's as they are replayed. Otherwise all are, after migrating.
+        converted = laid_out and schema_of(tables) == SCHEMA_VERSION
+        replayed = self._replay_journal(tables, self.convert if converted else {})
         version = schema_of(tables)
         if version > SCHEMA_VERSION:
             raise DatabaseError(
@@ -484,10 +497,19 @@ class JournaledStorage(Storage):
                 version += 1
             tables.setdefault(META_TABLE, {})["1"] = {"schema": SCHEMA_VERSION, "app": "margin"}
             replayed = True
+        if not converted:
+            for name, to_value in self.convert.items():
+                table = tables.get(name)
+                if table:
+                    for key, record in table.items():
+                        table[key] = to_value(key, record)
         self._tables = tables
         # Folding the journal or writing a migrated file waits for ``settle``: a caller that
         # finds the content unusable closes without having changed the file.
         self._dirty = replayed or not self.path.exists()
+        # A file in another layout is rewritten in margin's when this storage closes, so that the
+        # next open reads it record by record (its content is the same JSON).
+        self._relayout = bool(self.convert) and not laid_out
         return tables
 
     @staticmethod
@@ -549,7 +571,8 @@ class JournaledStorage(Storage):
             self.compact()
             self._dirty = False
 
-    def _read_snapshot(self) -> Tables:
+    def _read_snapshot(self) -> tuple[Tables, bool]:
+        """The snapshot's tables, and whether the file was in margin's layout (``snapshot``)."""
         try:
             content = self.path.read_bytes()
         except FileNotFoundError:
@@ -559,20 +582,24 @@ class JournaledStorage(Storage):
                     "the latest changes, not the database. Restore the database file (or a backup), or move the "
                     "journal away to start afresh; nothing was changed"
                 ) from None
-            return empty_tables()
+            return empty_tables(), True
         except OSError as err:
             raise DatabaseError(f"cannot read {self.path}: {_describe_oserror(err)}") from err
         if not content.strip():
             raise DatabaseError(f"{self.path} is empty, not a margin database; move it away or pass another --db")
+        if self.convert:
+            tables = snapshot.parse(content, self.convert, lambda read: schema_of(read) == SCHEMA_VERSION)
+            if tables is not None:
+                return tables, True
         try:
             tables = orjson.loads(content)
         except orjson.JSONDecodeError as err:
             raise DatabaseError(f"{self.path} is not valid JSON ({err}); it is left as it is") from err
         if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise DatabaseError(f"{self.path} is JSON but not a TinyDB database (expected an object of tables)")
-        return tables
+        return tables, False
 
-    def _replay_journal(self, tables: Tables) -> bool:
+    def _replay_journal(self, tables: Tables, convert: dict[str, Convert]) -> bool:
         try:
             content = self.journal_path.read_bytes()
         except FileNotFoundError:
@@ -589,6 +616,10 @@ class JournaledStorage(Storage):
                     raise ValueError("a journal line must be a list of changes")
                 for change in changes:
                     self._apply_checked(tables, change)
+                    to_value = convert.get(change[1]) if change[0] == "put" else None
+                    if to_value is not None:
+                        table = tables[change[1]]
+                        table[change[2]] = to_value(change[2], table[change[2]])
             except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, AttributeError) as err:
                 kept = ""
                 if not self.read_only:

@@ -19,6 +19,7 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,11 +51,13 @@ class _Keyed:
     def __init__(self, table: str) -> None:
         self.table = table
         self.keys: dict[str, str] = {}
-        self.next_key = 1
+        self.next_key: int | None = None  # found when first needed: reading commands never need it
 
     def key_for(self, record_id: str) -> str:
         key = self.keys.get(record_id)
         if key is None:
+            if self.next_key is None:
+                self.next_key = 1 + max((int(k) for k in self.keys.values() if k.isdigit()), default=0)
             key = str(self.next_key)
             self.next_key += 1
             self.keys[record_id] = key
@@ -62,10 +65,9 @@ class _Keyed:
 
     def seen(self, record_id: str, key: str) -> None:
         self.keys[record_id] = key
-        if key.isdigit():
-            self.next_key = max(self.next_key, int(key) + 1)
 
-    def put(self, record_id: str, record: dict[str, Any]) -> Change:
+    def put(self, record_id: str, record: Any) -> Change:
+        """The change that stores ``record`` (a dict, or a dataclass orjson writes as one)."""
         return ["put", self.table, self.key_for(record_id), record]
 
     def delete(self, record_id: str) -> Change:
@@ -77,7 +79,12 @@ class _Keyed:
 
 
 _TEXT_ORDER = operator.attrgetter("document", "start", "end", "created")
-_ID = operator.attrgetter("id")
+
+
+def _stored(record: Annotation | Relation) -> Any:
+    """What the storage keeps of a record: a passage as it is (orjson writes it as its dict, and
+    it is held once), a relation as its dict (its stored keys differ from its fields)."""
+    return record if type(record) is Annotation else record.to_dict()
 
 
 def _version_key(ann: Annotation, alive: bool = True) -> tuple:
@@ -110,7 +117,9 @@ class AnnotationStore:
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.storage = JournaledStorage(self.path, read_only=read_only)
+        self.storage = JournaledStorage(self.path, read_only=read_only,
+                                        convert={ANNOTATIONS: partial(self._passage, ANNOTATIONS),
+                                                 TRASH: partial(self._passage, TRASH)})
         self._annotations: dict[str, Annotation] = {}
         self._by_document: dict[str, dict[str, Annotation]] = defaultdict(dict)
         self._documents: dict[str, Document] = {}
@@ -128,19 +137,28 @@ class AnnotationStore:
             self.storage.read_only = True  # nothing of a file we could not read is written back
             self.storage.close()
             raise
+        backup = self._copy_before_repair() if self._duplicates and not self.read_only else None
         self.storage.settle()
         if self._duplicates:
-            self._remove_duplicates()
+            self._remove_duplicates(backup)
 
-    def _remove_duplicates(self) -> None:
+    def _copy_before_repair(self) -> Path:
+        """Keep the file as it was, byte for byte (and its journal, if it holds changes), before
+        anything is written: what is held in memory is already read into passages."""
+        backup = self.path.with_name(f"{self.path.name}.repair-{utc_now().replace(':', '')}.bak")
+        if self.path.exists():
+            shutil.copy2(self.path, backup)
+        journal = self.storage.journal_path
+        if journal.exists() and journal.stat().st_size:
+            shutil.copy2(journal, backup.with_name(backup.name + ".journal"))
+        return backup
+
+    def _remove_duplicates(self, backup: Path | None) -> None:
         """Drop records that repeat an id (the newest version stays), after keeping a copy of the file."""
         count = len(self._duplicates)
-        if self.read_only:
+        if self.read_only or backup is None:
             self.repairs.append(f"{count} records repeat an annotation id; the newest of each is used")
             return
-        backup = self.path.with_name(f"{self.path.name}.repair-{utc_now().replace(':', '')}.bak")
-        self.storage.compact()
-        shutil.copy2(self.path, backup)
         self._save([["del", table, key] for table, key in self._duplicates])
         self._duplicates = []
         self.repairs.append(f"removed {count} records that repeated an annotation id (kept the newest); "
@@ -183,14 +201,22 @@ class AnnotationStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _passage(self, table: str, key: str, record: Any) -> Annotation:
+        """A stored passage record as the value the storage and this store share (never a dict
+        beside it: a passage is held once)."""
+        if type(record) is Annotation:
+            return record
+        if not isinstance(record, dict):
+            raise DatabaseError(f"{self.path}: record {key} of table '{table}' is not an object")
+        try:
+            return Annotation.from_record(record)
+        except (TypeError, ValueError) as err:
+            raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
+
     def _load(self) -> None:
         tables = self.storage.read()
         for table, target in ((ANNOTATIONS, self._annotations), (TRASH, self._trash)):
-            for key, record in self._records(tables, table):
-                try:
-                    ann = Annotation.from_dict(record)
-                except (TypeError, ValueError) as err:
-                    raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
+            for key, ann in tables.get(table, {}).items():
                 twin = target.get(ann.id)
                 if twin is not None:  # the same id twice (a hand edit, a bad merge): keep the newest
                     if _version_key(twin) >= _version_key(ann):
@@ -353,12 +379,6 @@ class AnnotationStore:
         found.sort(key=_TEXT_ORDER)
         return found
 
-    def records(self, annotations: list[Annotation]) -> list[dict[str, Any]]:
-        """The stored records of ``annotations``, as plain dicts (shared with the storage: do not change them)."""
-        table = self.storage.read().get(ANNOTATIONS, {})
-        keys = self._keys[ANNOTATIONS].keys
-        return list(map(table.__getitem__, map(keys.__getitem__, map(_ID, annotations))))
-
     def deleted(self) -> list[Annotation]:
         return sorted(self._trash.values(), key=lambda a: a.modified)
 
@@ -400,7 +420,7 @@ class AnnotationStore:
     def put(self, ann: Annotation) -> Annotation:
         """Store ``ann`` as it is (new, changed, or restored by undo)."""
         ann.validate()
-        changes = [self._keys[ANNOTATIONS].put(ann.id, ann.to_dict())]
+        changes = [self._keys[ANNOTATIONS].put(ann.id, ann)]
         if ann.id in self._trash:
             changes.append(self._keys[TRASH].delete(ann.id))
         self._save(changes)
@@ -435,7 +455,7 @@ class AnnotationStore:
     def delete(self, ann_id: str) -> Annotation:
         """Remove an annotation; it is kept in the trash table so the delete can be undone."""
         ann = self._require(ann_id).changed()  # the deletion's time, so merges know it is the newest word
-        self._save([self._keys[ANNOTATIONS].delete(ann_id), self._keys[TRASH].put(ann_id, ann.to_dict())])
+        self._save([self._keys[ANNOTATIONS].delete(ann_id), self._keys[TRASH].put(ann_id, ann)])
         self._keys[ANNOTATIONS].forget(ann_id)
         del self._annotations[ann_id]
         self._by_document[ann.document].pop(ann_id, None)
@@ -467,7 +487,7 @@ class AnnotationStore:
                 updated += 1
             staged[ann.id] = ann
         for ann in staged.values():
-            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann.to_dict()))
+            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann))
             if ann.id in self._trash:
                 changes.append(self._keys[TRASH].delete(ann.id))
         staged_docs: dict[str, Document] = {}
@@ -534,11 +554,11 @@ class AnnotationStore:
             else:
                 report.unchanged += 1
         for ann in put_live:
-            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann.to_dict()))
+            changes.append(self._keys[ANNOTATIONS].put(ann.id, ann))
             if ann.id in self._trash:
                 changes.append(self._keys[TRASH].delete(ann.id))
         for ann in put_dead:
-            changes.append(self._keys[TRASH].put(ann.id, ann.to_dict()))
+            changes.append(self._keys[TRASH].put(ann.id, ann))
             if ann.id in self._annotations:
                 changes.append(self._keys[ANNOTATIONS].delete(ann.id))
         new_docs = []
@@ -595,7 +615,7 @@ class AnnotationStore:
         """Store several changed annotations in one durable step (re-anchoring, bulk edits)."""
         for ann in annotations:
             ann.validate()
-        self._save([self._keys[ANNOTATIONS].put(a.id, a.to_dict()) for a in annotations])
+        self._save([self._keys[ANNOTATIONS].put(a.id, a) for a in annotations])
         for ann in annotations:
             self._index(ann)
 
@@ -604,7 +624,7 @@ class AnnotationStore:
         passages of changed files where they are now, as a writer would have saved them."""
         if not self.read_only:
             raise ValueError("overlay is for read-only stores; a writer saves the change instead")
-        changes: list[Change] = [self._keys[ANNOTATIONS].put(a.id, a.to_dict()) for a in annotations]
+        changes: list[Change] = [self._keys[ANNOTATIONS].put(a.id, a) for a in annotations]
         changes += [self._keys[DOCUMENTS].put(d.id, d.to_dict()) for d in documents]
         self.storage.apply_in_memory(changes)
         for ann in annotations:
@@ -638,9 +658,9 @@ class AnnotationStore:
                 continue
             dead = old.changed()
             gone.append(dead)
-            changes += [self._keys[table].delete(record_id), self._keys[trash_table].put(record_id, dead.to_dict())]
+            changes += [self._keys[table].delete(record_id), self._keys[trash_table].put(record_id, _stored(dead))]
         for record in puts:
-            changes.append(self._keys[table].put(record.id, record.to_dict()))
+            changes.append(self._keys[table].put(record.id, _stored(record)))
             if record.id in trash:
                 changes.append(self._keys[trash_table].delete(record.id))
         if not changes:
@@ -752,4 +772,3 @@ class Store(Protocol):
     def change_relations(self, puts: list[Relation], deletes: list[str]) -> None: ...
     def remember_schema(self, schema: dict[str, Any]) -> None: ...
     def schema(self) -> dict[str, Any] | None: ...
-    def records(self, annotations: list[Annotation]) -> list[dict[str, Any]]: ...

@@ -68,7 +68,6 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
     exported = {p.id for p in passages}
     relations = [r for r in store.relations() if r.from_id in exported and r.to_id in exported]
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
-                        records=store.records(passages),
                         options={"excel": selection.excel, "ls_email_domain": selection.ls_email_domain},
                         relations=relations, schema=store.schema())
 

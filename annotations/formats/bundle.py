@@ -55,14 +55,15 @@ class ExportBundle:
     passages: list[Annotation]
     exported: str
     texts: dict[str, str] = field(default_factory=dict)
-    records: list[dict] | None = None  # the passages as stored dicts, when the store has them at hand
     left_out: list[str] = field(default_factory=list)  # ids of passages a text format could not place
     options: dict[str, Any] = field(default_factory=dict)  # format options from the command (csv: excel)
     relations: list[Relation] = field(default_factory=list)  # between the passages exported
     schema: dict[str, Any] | None = None  # the annotation schema the database remembers
 
-    def passage_records(self) -> list[dict]:
-        return self.records if self.records is not None else [p.to_dict() for p in self.passages]
+    def passage_records(self) -> list[Annotation]:
+        """The passages as orjson writes them: each a record of the database, field by field (an
+        ``Annotation`` is a dataclass whose fields are the record's keys, in order)."""
+        return self.passages
 
     def text_of(self, doc: Document, format_name: str) -> str:
         text = self.texts.get(doc.id)

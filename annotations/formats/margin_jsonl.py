@@ -28,7 +28,7 @@ def export(bundle: ExportBundle) -> bytes:
         outgoing.setdefault(r.from_id, []).append(record)
     if not outgoing:
         return b"".join(orjson.dumps(p) + b"\n" for p in bundle.passage_records())
-    return b"".join(orjson.dumps({**p, "relations": outgoing[p["id"]]} if p["id"] in outgoing else p) + b"\n"
+    return b"".join(orjson.dumps({**p.to_dict(), "relations": outgoing[p.id]} if p.id in outgoing else p) + b"\n"
                     for p in bundle.passage_records())
 
 
