@@ -33,10 +33,9 @@ import orjson
 Tables = dict[str, dict[str, Any]]
 Convert = Callable[[str, Any], Any]  # (key, record) → the value kept in memory
 
-# A table's name or a record's key as margin writes them: a JSON string without escapes.
-_NAME = rb'"([^"\\\x00-\x1f]*)":'
-_TABLE_OPENS = re.compile(_NAME + rb"\{")
-_RECORD = re.compile(_NAME)
+# A table's name as margin writes it: a JSON string without escapes.
+_TABLE_OPENS = re.compile(rb'"([^"\\\x00-\x1f]*)":\{')
+CHUNK = 1 << 20  # bytes of records read at once
 
 
 def dump(tables: Mapping[str, Mapping[str, Any]]) -> bytearray:
@@ -68,7 +67,6 @@ def parse(content: bytes, convert: Mapping[str, Convert], ready: Callable[[Table
     ``_meta`` table, written first, says which schema the records follow: an older one is read
     whole and migrated by the caller instead).
     """
-    view = memoryview(content)
     size = len(content)
     pos = _line_after(content, 0, b"{")
     if pos < 0:
@@ -89,37 +87,38 @@ def parse(content: bytes, convert: Mapping[str, Convert], ready: Callable[[Table
             return None
         to_value = convert.get(name) if can_convert else None
         table: dict[str, Any] = {}
+        # The table's records are the lines up to its closing "}" (a line of margin's layout never
+        # starts with one otherwise), read a chunk of whole lines at a time: each chunk is a run
+        # of the object's members, so wrapped in braces it is JSON that means what it means in
+        # the whole file. A chunk cut inside a record (a record over several lines) is not.
+        close = content.find(b"\n}", end)
+        if close < 0:
+            return None
         pos = end + 1
-        more = True  # a record or the table's end may follow
-        while True:
-            end = content.find(b"\n", pos)
-            if end < 0:
+        while pos < close:
+            cut = close if close - pos <= CHUNK else content.find(b"\n", pos + CHUNK, close)
+            if cut < 0:
+                cut = close
+            members = content[pos : cut - 1] if cut < close else content[pos:close]
+            if cut < close and content[cut - 1] != 0x2C:  # a run of members ends with a comma
                 return None
-            if content[pos] == 0x7D:  # "}": the table ends
-                if end - pos == 1:
-                    last = True
-                elif end - pos == 2 and content[pos + 1] == 0x2C:  # "},": another table follows
-                    last = False
-                else:
-                    return None
-                if table and more:  # a comma before the end: not JSON
-                    return None
-                break
-            if not more:
-                return None
-            found = _RECORD.match(content, pos, end)
-            if found is None:
-                return None
-            key = _text(found.group(1))
-            more = content[end - 1] == 0x2C
             try:
-                record = orjson.loads(view[found.end() : end - 1 if more else end])
+                records = orjson.loads(b"{" + members + b"}")
             except orjson.JSONDecodeError:
                 return None
-            if key is None:
-                return None
-            table[key] = record if to_value is None else to_value(key, record)
-            pos = end + 1
+            if to_value is None:
+                table.update(records)
+            else:
+                for key, record in records.items():
+                    table[key] = to_value(key, record)
+            pos = cut + 1
+        end = content.find(b"\n", close + 1)
+        if end < 0:
+            return None
+        closing = content[close + 1 : end]
+        if closing not in (b"}", b"},"):
+            return None
+        last = closing == b"}"
         tables[name] = table
         if not can_convert:
             can_convert = ready(tables)

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import getpass
 import os
 import shutil
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,20 @@ def _describe_oserror(err: OSError) -> str:
     return err.strerror or str(err)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Opening a large database makes hundreds of thousands of records that all live on; the
+    cyclic garbage collector would walk them again and again as they are made (a third of the
+    time to open 500,000 passages), and they hold no cycles to find."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def empty_tables() -> Tables:
     return {META_TABLE: {"1": {"schema": SCHEMA_VERSION, "app": "margin"}}}
 
@@ -205,7 +220,8 @@ class JournaledStorage(Storage):
             if not self.read_only:
                 self._remove_stale_temporaries()
         try:
-            self._tables = self._load()
+            with collector_paused():
+                self._tables = self._load()
         except BaseException:
             self._release_lock()
             raise
@@ -406,7 +422,8 @@ class JournaledStorage(Storage):
                 self.owner_path.write_text(
                     f"in use by {getpass.getuser()}@{socket.gethostname()}, process {os.getpid()}\n", encoding="utf-8")
             try:
-                self._tables = self._load()
+                with collector_paused():
+                    self._tables = self._load()
                 self.settle()
             except BaseException:
                 self.read_only = True

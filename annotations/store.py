@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from .errors import DatabaseError, NotFound, SaveDeferred
 from .model import STATUSES, Annotation, Document, Relation, Selector, name_problem, safe_document_path, utc_now
-from .storage import Change, JournaledStorage
+from .storage import Change, JournaledStorage, collector_paused
 
 ANNOTATIONS = "annotations"
 DOCUMENTS = "documents"
@@ -132,7 +132,8 @@ class AnnotationStore:
         self.repairs: list[str] = []  # what opening the database had to mend, for the user to read
         self._all_sorted: tuple[int, list[Annotation]] | None = None
         try:
-            self._load()
+            with collector_paused():
+                self._load()
         except BaseException:
             self.storage.read_only = True  # nothing of a file we could not read is written back
             self.storage.close()

@@ -438,8 +438,11 @@ def main(argv: list[str] | None = None) -> list[Row]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: check the harness, not the targets")
     ap.add_argument("--scale", action="store_true",
-                    help="also the library at many documents (benchmarks/library_scale.py; minutes, and ~250 MB of files)")
+                    help="also the library at many documents and a database of many passages "
+                         "(benchmarks/library_scale.py, benchmarks/passages_scale.py; minutes, and ~500 MB of files)")
     ap.add_argument("--scale-docs", type=int, default=50_000, metavar="N", help="documents for --scale (default 50,000)")
+    ap.add_argument("--scale-passages", type=int, default=500_000, metavar="N",
+                    help="passages for --scale (default 500,000)")
     args = ap.parse_args(argv)
     big, small = (500_000, 50_000) if args.quick else (5_000_000, 50_000)
     many = 10_000 if args.quick else 100_000
@@ -533,8 +536,10 @@ def main(argv: list[str] | None = None) -> list[Row]:
 
     if args.scale:
         from benchmarks.library_scale import rows as scale_rows
+        from benchmarks.passages_scale import rows as passage_rows
 
         scale_rows(args.scale_docs, add)
+        passage_rows(args.scale_passages, add)
 
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)

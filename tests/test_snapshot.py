@@ -61,15 +61,47 @@ def test_names_that_need_escapes_are_read_whole_never_misread(data: dict) -> Non
 @pytest.mark.parametrize("content", [
     orjson.dumps({"_meta": META, "annotations": {"1": {"a": 1}}}),  # one line (older margin, TinyDB)
     json.dumps({"_meta": META, "annotations": {"1": {"a": 1}}}, indent=1).encode(),  # pretty-printed by hand
-    b'{\n"annotations":{\n"1":{"a":1},\n}\n}\n',  # a comma before the end: not JSON
-    b'{\n"annotations":{\n"1":{"a":1},"2":{"b":2}\n}\n}\n',  # two records on a line
+    b'{\n"annotations":{\n"1":{\n"a":1}\n}\n}\n',  # a record over two lines
+    b'{\n"annotations":{\n"1":{"a":{"b":1\n}}\n}\n}\n',  # a record over two lines, braces balanced
+    b'{\n"annot\\u0061tions":{\n}\n}\n',  # an escaped table name
+])
+def test_other_layouts_are_read_as_the_same_json_or_left_to_the_whole_file_reader(content: bytes) -> None:
+    assert snapshot.parse(content, {}, always) in (None, orjson.loads(content))
+
+
+def test_an_older_margin_s_file_and_a_pretty_printed_one_are_read_whole() -> None:
+    data = {"_meta": META, "annotations": {"1": {"a": 1}}}
+    assert snapshot.parse(orjson.dumps(data), {}, always) is None
+    assert snapshot.parse(json.dumps(data, indent=1).encode(), {}, always) is None
+
+
+@pytest.mark.parametrize("content", [
+    b'{\n"annotations":{\n"1":{"a":1},\n}\n}\n',  # a comma before the end
     b'{\n"annotations":{\n"1":{"a":1}\n"2":{"b":2}\n}\n}\n',  # a comma missing
     b'{\n"annotations":{\n"1":{"a":1}\n}\n}\n}\n',  # one brace too many
     b'{\n"annotations":{\n"1":{"a":1}\n}',  # cut short
-    b'{\n"annot\\u0061tions":{\n}\n}\n',  # an escaped name
+    b'{\n"annotations":{\n"1":{"a":1\n}\n}\n',  # a record's brace missing
 ])
-def test_other_layouts_are_left_to_the_whole_file_reader(content: bytes) -> None:
+def test_what_is_not_json_is_never_read_as_records(content: bytes) -> None:
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(content)
     assert snapshot.parse(content, {}, always) is None
+
+
+def test_records_a_little_off_the_layout_still_mean_what_they_say() -> None:
+    two_on_a_line = b'{\n"annotations":{\n"1":{"a":1},"2":{"b":2}\n}\n}\n'
+    assert snapshot.parse(two_on_a_line, {}, always) == orjson.loads(two_on_a_line)
+    repeated = b'{\n"t":{\n"1":{"a":1},\n"1":{"a":2}\n}\n}\n'
+    assert snapshot.parse(repeated, {}, always) == orjson.loads(repeated) == {"t": {"1": {"a": 2}}}
+
+
+def test_a_large_table_is_read_in_chunks_that_meet_at_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot, "CHUNK", 64)
+    data = {"_meta": META, "annotations": {str(k): {"text": "x\n}" * (k % 5), "k": k} for k in range(300)}}
+    content = bytes(snapshot.dump(data))
+    assert snapshot.parse(content, {}, always) == data
+    broken = content.replace(b'"k":150},\n', b'"k":150}\n')
+    assert snapshot.parse(broken, {}, always) is None
 
 
 def test_records_are_converted_only_after_the_schema_says_they_can_be() -> None:

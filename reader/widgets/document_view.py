@@ -159,6 +159,11 @@ class DocumentView(ScrollView, can_focus=True):
         self._relayout()
         self.move_to(cursor, center=True)
 
+    @property
+    def highlights(self) -> list[Highlight]:
+        """The passages drawn, in text order."""
+        return self._highlights
+
     def set_highlights(self, highlights: list[Highlight]) -> None:
         self._highlights = sorted(highlights, key=lambda h: (h.start, -h.end))
         self._highlight_starts = [h.start for h in self._highlights]
