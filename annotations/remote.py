@@ -34,7 +34,8 @@ from .store import AnnotationStore
 METHODS = frozenset(
     {
         "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
-        "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator", "create", "put",
+        "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator",
+        "counts_unsettled", "create", "put",
         "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "relations", "relation", "relations_of",
         "change_relations", "remember_schema", "schema", "deleted", "retry_save",
         "merge", "__len__",
@@ -239,6 +240,10 @@ class RemoteStore:
 
     def counts_by_annotator(self) -> Counter[str]:
         return Counter(self._call("counts_by_annotator"))
+
+    def counts_unsettled(self) -> tuple[int, int]:
+        orphans, review = self._call("counts_unsettled")
+        return orphans, review
 
     def put(self, ann: Annotation) -> Annotation:
         return self._call("put", ann)

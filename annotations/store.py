@@ -393,6 +393,16 @@ class AnnotationStore:
     def counts_by_annotator(self) -> Counter[str]:
         return Counter(a.annotator for a in self._annotations.values())
 
+    def counts_unsettled(self) -> tuple[int, int]:
+        """How many passages wait on the annotator: (orphans, approximate matches to review)."""
+        orphans = review = 0
+        for ann in self._annotations.values():
+            if ann.orphan:
+                orphans += 1
+            elif ann.review:
+                review += 1
+        return orphans, review
+
     # -- annotations: changing ----------------------------------------------------------
 
     def create(
@@ -759,6 +769,7 @@ class Store(Protocol):
     def counts_by_tag(self, document: str | None = None) -> Counter[str]: ...
     def counts_by_document(self) -> dict[str, Counter[str]]: ...
     def counts_by_annotator(self) -> Counter[str]: ...
+    def counts_unsettled(self) -> tuple[int, int]: ...
     def put(self, ann: Annotation) -> Annotation: ...
     def retag(self, ann_id: str, tag: str) -> Annotation: ...
     def set_note(self, ann_id: str, note: str) -> Annotation: ...

@@ -115,10 +115,7 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
     by_tag = store.counts_by_tag()
     by_doc = store.counts_by_document()
     by_annotator = store.counts_by_annotator()
-    passages = store.annotations()
-    orphans = sum(1 for a in passages if a.orphan)
-    to_review = sum(1 for a in passages if a.review and not a.orphan)
-    del passages
+    orphans, to_review = store.counts_unsettled()
     docs = {d.id: d for d in store.documents()}
     if as_json:
         _write_json(

@@ -112,3 +112,12 @@ def test_merge_is_idempotent_and_newest_wins(store: AnnotationStore) -> None:
     assert store.merge([ann]).unchanged == 1  # older: ignored
     assert store.get(ann.id).tag == "source"
     assert store.merge([newer]).unchanged == 1
+
+
+def test_counts_unsettled_counts_orphans_and_passages_to_review(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        kept = [store.create(document="d" * 64, tag="claim", selector=Selector.from_span(TEXT, k, k + 4))
+                for k in range(0, 12, 4)]
+        store.put(kept[0].changed(orphan=True, review=True))  # an orphan is not also "to review"
+        store.put(kept[1].changed(review=True, anchor="fuzzy"))
+        assert store.counts_unsettled() == (1, 1)
