@@ -80,3 +80,38 @@ async def test_filter_sort_and_mouse(tmp_path: Path, many: Path) -> None:
         await pilot.pause()
         assert app.screen is library and table.cursor_row == 2 and table.row_count == COUNT // 3
     app.store.close()
+
+
+async def test_every_column_sorts_as_it_says(tmp_path: Path, many: Path) -> None:
+    app = make_app(tmp_path / "db.json", paths=(many,), resume=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        library = app.screen
+        table = library.query_one("#documents", DocumentTable)
+        docs = app.corpus.documents
+        app.store.set_status(docs[5].id, "done")
+        app.store.set_status(docs[7].id, "in progress")
+        app.store.set_position(docs[9].id, 10)
+        app.store.set_position(docs[4].id, 10)  # opened after docs[9]
+        by_path = [d.id for d in sorted(docs, key=lambda d: d.path)]
+        expected = {
+            "path": by_path,
+            "title": [d.id for d in sorted(docs, key=lambda d: d.title.lower())],
+            "words": [d.id for d in sorted(docs, key=lambda d: d.words, reverse=True)],
+            "status": [docs[5].id, docs[7].id, *(i for i in by_path if i not in (docs[5].id, docs[7].id))],
+            "last opened": [docs[4].id, docs[9].id, *(i for i in by_path if i not in (docs[4].id, docs[9].id))],
+        }
+        seen = set()
+        for _ in library.sorts:
+            library.action_sort()
+            column = library.sorts[library._sort]
+            seen.add(column)
+            if column in expected:
+                assert table.keys == expected[column], column
+        assert seen >= set(expected)
+        # A filter after a sort picks from that order.
+        library._sort = library.sorts.index("words")
+        library._filter = "harbour"
+        library.refresh_table(recount=False)
+        assert table.keys == [i for i in expected["words"] if "harbour" in app.corpus.by_id(i).title]
+    app.store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from operator import attrgetter
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -33,6 +33,47 @@ class CorpusProgress(Message):
         self.total = total
 
 
+@dataclass
+class _Aligned:
+    """Per document, in the corpus's order, what ordering and filtering read: made once per
+    document as documents are read, never per key or per sort."""
+
+    ids: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # lowercased, to sort by
+    paths: list[str] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    haystacks: list[str] = field(default_factory=list)  # title and path, lowercased: what filter words search
+
+    def extended(self, documents: list[SourceDocument]) -> _Aligned:
+        if len(self.ids) > len(documents):  # the documents were replaced: start again
+            self.ids, self.titles, self.paths, self.words, self.haystacks = [], [], [], [], []
+        for doc in documents[len(self.ids):]:
+            self.ids.append(doc.id)
+            self.titles.append(doc.title.lower())
+            self.paths.append(doc.path)
+            self.words.append(doc.words)
+            self.haystacks.append(f"{doc.title} {doc.path}".lower())
+        return self
+
+
+@dataclass
+class _Order:
+    """The documents in one order: their ids, and their positions in the corpus's order."""
+
+    state: tuple[int, int]  # (sort column, documents) it was made for
+    ids: list[str]
+    positions: list[int]
+    _haystacks: list[str] | None = None
+
+    def haystacks(self, aligned: _Aligned) -> list[str]:
+        """What the filter's words search, beside each id: put in order the first time a filter asks
+        (a sort alone does not need them, and reordering 50,000 strings is most of a sort's time)."""
+        if self._haystacks is None:
+            every = aligned.haystacks
+            self._haystacks = [every[k] for k in self.positions]
+        return self._haystacks
+
+
 class LibraryScreen(Screen):
     AUTO_FOCUS = "#documents"
     BINDINGS = [
@@ -57,10 +98,10 @@ class LibraryScreen(Screen):
         self._filter = ""
         self._sort = 0
         self._filter_timer: Timer | None = None
-        self._haystacks: dict[str, str] = {}  # what the filter's words search, by document id
+        self._aligned = _Aligned()  # per document, in the corpus's order: what sorts and filters use
         self._totals = (0, 0)  # documents done, passages: counted when they can have changed, not per key
         self._column_cache: tuple[tuple, list[Column]] | None = None
-        self._ordered: tuple[tuple[int, int], list[str], list[str]] | None = None  # (sort, size), ids, haystacks
+        self._ordered: _Order | None = None
         self._loaded = False
         self._streamed = (0.0, 0.0)  # when the rows were last listed during loading, and what it took
         self._stream_timer: Timer | None = None
@@ -154,10 +195,11 @@ class LibraryScreen(Screen):
         """
         table = self.query_one(DocumentTable)
         table.set_columns(self._columns())
-        ids, haystacks = self._order(fresh=recount)
+        order = self._order(fresh=recount)
+        ids = order.ids
         wanted = parse_filter(self._filter)
         if wanted.words or wanted.terms:
-            ids = wanted.select(ids, haystacks, self.app.corpus.by_id, self.app.store)
+            ids = wanted.select(ids, order.haystacks(self._aligned), self.app.corpus.by_id, self.app.store)
         table.set_rows(ids, keep=table.cursor_key)
         if not counts:
             return
@@ -165,19 +207,21 @@ class LibraryScreen(Screen):
             self._count_totals()
         self._show_counts(len(ids))
 
-    def _order(self, fresh: bool) -> tuple[list[str], list[str]]:
-        """Every document's id in the chosen order, and beside each what the filter's words search.
+    def _order(self, fresh: bool) -> _Order:
+        """Every document's id in the chosen order (and, once a filter asks, what its words search).
 
         Sorted again only when the order, the documents or (``fresh``) their counts may have changed.
         """
-        documents = self.app.corpus.documents
+        documents = self.app.corpus.documents[:]  # the loader may be adding to it meanwhile
         state = (self._sort, len(documents))
-        if fresh or self._ordered is None or self._ordered[0] != state:
-            haystacks = self._haystacks_of(documents)
-            key, backwards = self._sort_key()
-            ids = [doc.id for doc in sorted(documents, key=key, reverse=backwards)]
-            self._ordered = (state, ids, [haystacks[doc_id] for doc_id in ids])
-        return self._ordered[1], self._ordered[2]
+        if fresh or self._ordered is None or self._ordered.state != state:
+            aligned = self._aligned.extended(documents)
+            keys, backwards = self._sort_keys(documents, aligned)
+            # Positions sorted by a list of keys: the comparisons run in C, ties keep corpus order.
+            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
+            ids = aligned.ids
+            self._ordered = _Order(state, [ids[k] for k in order], order)
+        return self._ordered
 
     def _columns(self) -> list[Column]:
         """The title takes what the other columns leave of the screen (at most 60 cells).
@@ -204,15 +248,6 @@ class LibraryScreen(Screen):
         columns = [Column("title", "title", max(min(MIN_TITLE, longest), min(60, longest, room))), *others]
         self._column_cache = (shape, columns)
         return columns
-
-    def _haystacks_of(self, documents: list[SourceDocument]) -> dict[str, str]:
-        """What the filter's words search in each document (title and path, lowercased), made once."""
-        haystacks = self._haystacks
-        if len(haystacks) < len(documents):
-            for doc in documents:
-                if doc.id not in haystacks:
-                    haystacks[doc.id] = f"{doc.title} {doc.path}".lower()
-        return haystacks
 
     def _cells_for(self, doc_id: str) -> list:
         doc = self.app.corpus.by_id(doc_id)
@@ -259,15 +294,15 @@ class LibraryScreen(Screen):
         mine = stored.labels.get(self.app.annotator, {}) if stored else {}
         return "; ".join(f"{name}: {', '.join(values)}" for name, values in mine.items())
 
-    def _sort_key(self) -> tuple[Callable[[SourceDocument], object], bool]:
-        """How the chosen column orders documents: a key made once per sort, and whether it runs
+    def _sort_keys(self, documents: list[SourceDocument], aligned: _Aligned) -> tuple[list, bool]:
+        """Each document's key for the chosen column, in corpus order, and whether the order runs
         backwards (counts and words largest first, the last opened first; ties keep path order)."""
         key = self.sorts[self._sort]
         store = self.app.store
         if key == "title":
-            return (lambda doc: doc.title.lower()), False
+            return aligned.titles, False
         if key == "words":
-            return attrgetter("words"), True
+            return aligned.words, True
         if key == "annotations" or key.startswith("tag:"):
             counts = store.counts_by_document()  # one pass over the passages, not one per document
             if key == "annotations":
@@ -275,12 +310,14 @@ class LibraryScreen(Screen):
             else:
                 tag = key[4:]
                 totals = {doc_id: by_tag[tag] for doc_id, by_tag in counts.items() if by_tag.get(tag)}
-            return (lambda doc: totals.get(doc.id, 0)), True
+            return [totals.get(doc_id, 0) for doc_id in aligned.ids], True
         if key == "status":
-            return (lambda doc: stored.status if (stored := store.document(doc.id)) else "new"), False
+            statuses = {doc.id: doc.status for doc in store.documents()}
+            return [statuses.get(doc_id, "new") for doc_id in aligned.ids], False
         if key == "last opened":  # never opened: last
-            return (lambda doc: stored.last_opened if (stored := store.document(doc.id)) else ""), True
-        return attrgetter("path"), False
+            opened = {doc.id: doc.last_opened for doc in store.documents()}
+            return [opened.get(doc_id, "") for doc_id in aligned.ids], True
+        return aligned.paths, False
 
     def action_sort(self) -> None:
         self._sort = (self._sort + 1) % len(self.sorts)
