@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -308,6 +308,9 @@ class Document:
     overrides: dict[str, str] = field(default_factory=dict)
     # Document labels from the schema's [[document_labels]], per annotator: annotator → name → values.
     labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # The encoding the file was read in ("" until it is known): ``margin list --json`` reports it
+    # without reading an unchanged file again.
+    encoding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -318,36 +321,45 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        doc = cls(**{name: data[name] for name in _DOCUMENT_FIELDS if name in data})
+        values = {name: data[name] for name in _DOCUMENT_FIELDS if name in data}
+        if "id" not in values:
+            raise ValueError("document field 'id' must be a non-empty string")
+        # Filled at once: a frozen dataclass's __init__ sets each of its fields through
+        # object.__setattr__, most of the cost of reading a database of 50,000 documents.
+        doc = _new(cls)
+        doc.__dict__.update(_DOCUMENT_DEFAULTS)
+        doc.__dict__.update(statuses={}, overrides={}, labels={})
+        doc.__dict__.update(values)
         if not isinstance(doc.id, str) or not doc.id:
             raise ValueError("document field 'id' must be a non-empty string")
         if doc.status not in STATUSES:
             raise ValueError(f"document status {doc.status!r} is not one of {', '.join(STATUSES)}")
         if not isinstance(doc.position, int) or doc.position < 0:
             raise ValueError("document field 'position' must be a non-negative integer")
-        if not isinstance(doc.statuses, dict) or not all(
+        if not isinstance(doc.statuses, dict) or (doc.statuses and not all(
             isinstance(k, str) and v in STATUSES for k, v in doc.statuses.items()
-        ):
+        )):
             raise ValueError("document field 'statuses' must map annotators to statuses")
-        if not isinstance(doc.cleaner, str):
-            raise ValueError("document field 'cleaner' must be a string")
+        if not isinstance(doc.cleaner, str) or not isinstance(doc.encoding, str):
+            raise ValueError("document fields 'cleaner' and 'encoding' must be strings")
         if not isinstance(doc.size, int) or not isinstance(doc.mtime, int):
             raise ValueError("document fields 'size' and 'mtime' must be integers")
-        if not isinstance(doc.overrides, dict) or not all(
+        if not isinstance(doc.overrides, dict) or (doc.overrides and not all(
             isinstance(k, str) and k.isdigit() and v in ("keep", "drop") for k, v in doc.overrides.items()
-        ):
+        )):
             raise ValueError("document field 'overrides' must map line numbers to \"keep\" or \"drop\"")
-        if not isinstance(doc.labels, dict) or not all(
+        if not isinstance(doc.labels, dict) or (doc.labels and not all(
             isinstance(who, str) and isinstance(named, dict) and all(
                 isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
                 for k, v in named.items())
             for who, named in doc.labels.items()
-        ):
+        )):
             raise ValueError("document field 'labels' must map annotators to label names to lists of values")
         return doc
 
 
 _DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))  # looked up once: a database holds thousands
+_DOCUMENT_DEFAULTS = {f.name: f.default for f in fields(Document) if f.default is not MISSING}
 
 
 @dataclass(frozen=True, slots=True)

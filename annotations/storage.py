@@ -47,7 +47,7 @@ from . import snapshot
 from .errors import DatabaseError, ReadOnlyError, SaveDeferred
 from .snapshot import Convert
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, Any]]
@@ -99,8 +99,17 @@ def _migrate_3_to_4(tables: Tables) -> Tables:
     return tables
 
 
+def _migrate_4_to_5(tables: Tables) -> Tables:
+    """Schema 5 remembers the encoding each document's file was read in (``encoding``, "" until
+    the file is next read), so listing an unchanged file need not read it to say so."""
+    for record in tables.get("documents", {}).values():
+        if isinstance(record, dict):
+            record.setdefault("encoding", "")
+    return tables
+
+
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
-    0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4,
+    0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
 }
 
 

@@ -295,22 +295,25 @@ class AnnotationStore:
         """``register_document`` for many at once, in one journal line.
 
         Each is (id, path, title, words, source, cleaner), optionally followed by the file's size
-        and modification time (ns), which let later starts skip reading an unchanged file.
+        and modification time (ns), which let later starts skip reading an unchanged file, and the
+        encoding it was read in ("": not read this time, the remembered one stays).
         """
         changes: list[Change] = []
         updated: dict[str, Document] = {}
         for doc_id, path, title, words, source, cleaner, *stat in docs:
             old = updated.get(doc_id) or self._documents.get(doc_id)
-            size, mtime = stat if stat else ((old.size, old.mtime) if old else (-1, -1))
+            size, mtime = stat[:2] if stat else ((old.size, old.mtime) if old else (-1, -1))
+            encoding = (stat[2] if len(stat) > 2 else "") or (old.encoding if old else "")
             if (old is not None and (not source or source == old.source)
-                    and (old.path, old.title, old.words, old.cleaner, old.size, old.mtime)
-                    == (path, title, words, cleaner, size, mtime)):
+                    and (old.path, old.title, old.words, old.cleaner, old.size, old.mtime, old.encoding)
+                    == (path, title, words, cleaner, size, mtime, encoding)):
                 continue  # known as it is: a later start of 50,000 documents changes none
             doc = (
                 replace(old, path=path, title=title, words=words, source=source or old.source, cleaner=cleaner,
-                        size=size, mtime=mtime)
+                        size=size, mtime=mtime, encoding=encoding)
                 if old
-                else Document(doc_id, path, title, words, source=source, cleaner=cleaner, size=size, mtime=mtime)
+                else Document(doc_id, path, title, words, source=source, cleaner=cleaner, size=size, mtime=mtime,
+                              encoding=encoding)
             )
             if doc != old:
                 updated[doc.id] = doc

@@ -25,6 +25,7 @@ from .config import Config
 from .corpus import (
     DEFAULT_MAX_BYTES,
     Corpus,
+    KnownFile,
     SourceDocument,
     cleaner_version,
     known_files,
@@ -162,7 +163,7 @@ class MarginApp(App):
             self._ask_annotator()
 
     @work(thread=True, exclusive=True, group="corpus")
-    def _load_corpus(self, known: dict[str, tuple[str, int]], files: dict[str, tuple[str, int, int]],
+    def _load_corpus(self, known: dict[str, tuple[str, int]], files: dict[str, KnownFile],
                      overrides: dict[str, dict[int, bool]]) -> None:
         """Read and clean the documents off the UI thread; the library shows the progress.
 
@@ -201,7 +202,7 @@ class MarginApp(App):
             try:
                 version = cleaner_version()
                 self.store.register_documents(
-                    [(d.id, d.path, d.title, d.words, d.source, version, d.size, d.mtime)
+                    [(d.id, d.path, d.title, d.words, d.source, version, d.size, d.mtime, d.encoding)
                      for d in self.corpus.documents]
                 )
             except MarginError as err:

@@ -296,9 +296,8 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_siz
         if store is not None:
             up_to_date(store)
         known = known_titles(store) if store is not None else {}
-        # Files the database knows, unchanged on disk, are listed from it without being read; --json
-        # reads each file, since it says which encoding the file is in (the database does not keep that).
-        files = known_files(store) if store is not None and not as_json else None
+        # Files the database knows, unchanged on disk, are listed from it without being read.
+        files = known_files(store) if store is not None else None
         corpus = load_corpus(paths, max_bytes=int(max_size * 1024 * 1024), known=known, encoding=encoding,
                              files=files, keep_text=False)
         for skipped in corpus.skipped:

@@ -75,14 +75,20 @@ def line_overrides(store: AnnotationStore) -> dict[str, dict[int, bool]]:
     return {d.id: d.line_overrides() for d in store.documents() if d.overrides}
 
 
-def known_files(store: AnnotationStore) -> dict[str, tuple[str, int, int]]:
-    """Resolved path → (id, size, mtime) of each file the database remembers from this same cleaner:
-    unchanged (same size and time), it is listed without being read, hashed or cleaned."""
+# What the database remembers of a file, by its resolved path: (id, size, mtime, encoding).
+KnownFile = tuple[str, int, int, str]
+
+
+def known_files(store: AnnotationStore) -> dict[str, KnownFile]:
+    """Resolved path → (id, size, mtime, encoding) of each file the database remembers from this
+    same cleaner: unchanged (same size and time), it is listed without being read, hashed or
+    cleaned. A file whose encoding is not remembered (a database from before schema 5) is read
+    once more, and remembered with it from then on."""
     version = cleaner_version()
     if not version:
         return {}
-    return {d.source: (d.id, d.size, d.mtime) for d in store.documents()
-            if d.source and d.cleaner == version and d.title and d.size >= 0}
+    return {d.source: (d.id, d.size, d.mtime, d.encoding) for d in store.documents()
+            if d.source and d.cleaner == version and d.title and d.size >= 0 and d.encoding}
 
 
 def normalise_newlines(text: str) -> str:
@@ -408,7 +414,7 @@ def load_corpus(
     progress: Callable[[int, int], None] | None = None,
     known: Mapping[str, tuple[str, int]] | None = None,
     encoding: str | None = None,
-    files: Mapping[str, tuple[str, int, int]] | None = None,
+    files: Mapping[str, KnownFile] | None = None,
     keep_text: bool = True,
     overrides: Mapping[str, dict[int, bool]] | None = None,
     into: Corpus | None = None,
@@ -460,20 +466,20 @@ def load_corpus(
     return corpus
 
 
-def _remembered(file: Path | str, shown: str, files: Mapping[str, tuple[str, int, int]],
+def _remembered(file: Path | str, shown: str, files: Mapping[str, KnownFile],
                 known: Mapping[str, tuple[str, int]], max_bytes: int, resolved: str | None = None) -> SourceDocument | None:
     """A document the database remembers, unchanged on disk: made from the database, not the file."""
     try:
         entry = files.get(resolved or str(Path(file).resolve()))
         if entry is None:
             return None
-        doc_id, size, mtime = entry
+        doc_id, size, mtime, encoding = entry
         info = os.stat(resolved or file)
     except OSError:
         return None
     if (info.st_size, info.st_mtime_ns) != (size, mtime) or doc_id not in known:
         return None
-    return SourceDocument(doc_id, shown, file, None, "", size, mtime, max_bytes=max_bytes)
+    return SourceDocument(doc_id, shown, file, None, encoding, size, mtime, max_bytes=max_bytes)
 
 
 def document_texts(corpus: Corpus) -> list[DocumentText]:

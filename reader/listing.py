@@ -102,13 +102,12 @@ def _print_plain(rows: list[dict[str, Any]], tags: list[str]) -> None:
     lines = [[safe_text(r["title"]), safe_text(r["path"]), f"{r['words']:,}",
               *(str(r["annotations"].get(t, 0)) for t in tags), safe_text(r["status"])] for r in rows]
     widths = [max(map(len, column)) for column in zip(header, *lines, strict=True)]
+    # One format for every line, made once: text columns padded on the right, numbers on the left.
     numeric = {2, *range(3, 3 + len(tags))}
-    out = sys.stdout
-    for line in [header, *lines]:
-        cells = [cell.rjust(w) if k in numeric else cell.ljust(w) for k, (cell, w) in enumerate(zip(line, widths,
-                                                                                                       strict=True))]
-        out.write("  ".join(cells).rstrip() + "\n")
-    out.flush()
+    line_format = "  ".join(f"{{:{'>' if k in numeric else '<'}{w}}}" for k, w in enumerate(widths))
+    text = "\n".join(line_format.format(*line).rstrip() for line in [header, *lines])
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def print_stats(store: AnnotationStore, *, as_json: bool) -> None:

@@ -83,7 +83,7 @@ def _follow(store: AnnotationStore, old: Document, found: SourceDocument, info: 
         store.overlay(changed, [new] if same_bytes else [new, replace(old, source="")])
         return
     store.register_documents([(new.id, new.path, new.title, new.words, new.source, new.cleaner, new.size,
-                               new.mtime)])
+                               new.mtime, new.encoding)])
     if changed:
         store.replace_all(changed)
     if not same_bytes:

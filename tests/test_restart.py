@@ -314,6 +314,36 @@ async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, mon
 
 
 def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Path) -> None:
+    import json
+    import os
+    import shutil
+
+    from conftest import run_margin
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    docs = load_corpus([folder]).documents
+    with AnnotationStore(db_path) as store:
+        store.register_documents([(d.id, d.path, d.title, d.words, str(d.file.resolve()), cleaner_version(), d.size,
+                                   d.mtime, d.encoding) for d in docs])
+    # Same size and modification time, other bytes: a later list trusts the database and does not read it.
+    target = docs[0].file
+    info = target.stat()
+    data = target.read_bytes()
+    changed = data.replace(docs[0].title.encode()[:5], b"XXXXX", 1)
+    assert len(changed) == len(data) and changed != data
+    target.write_bytes(changed)
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    listed = run_margin("list", folder, "--db", db_path)
+    assert listed.returncode == 0 and docs[0].title in listed.stdout
+    # --json too: the database remembers the encoding each file was read in (schema 5).
+    as_json = run_margin("list", folder, "--db", db_path, "--json")
+    rows = json.loads(as_json.stdout)
+    assert "XXXXX" not in as_json.stdout and {r["encoding"] for r in rows} == {"utf-8"}
+
+
+def test_files_whose_encoding_is_not_remembered_are_read_once_more(tmp_path: Path, db_path: Path) -> None:
+    """A database from before schema 5 knows the files but not their encodings: they are read."""
     import os
     import shutil
 
@@ -325,19 +355,14 @@ def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Pat
     with AnnotationStore(db_path) as store:
         store.register_documents([(d.id, d.path, d.title, d.words, str(d.file.resolve()), cleaner_version(), d.size,
                                    d.mtime) for d in docs])
-    # Same size and modification time, other bytes: a later list trusts the database and does not read it.
+        assert {store.document(d.id).encoding for d in docs} == {""}
     target = docs[0].file
     info = target.stat()
     data = target.read_bytes()
-    changed = data.replace(docs[0].title.encode()[:5], b"XXXXX", 1)
-    assert len(changed) == len(data) and changed != data
-    target.write_bytes(changed)
+    target.write_bytes(data.replace(docs[0].title.encode()[:5], b"XXXXX", 1))
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
-    listed = run_margin("list", folder, "--db", db_path)
-    assert listed.returncode == 0 and docs[0].title in listed.stdout
-    # --json reads every file (it says which encoding each is in), so it sees the new bytes.
     as_json = run_margin("list", folder, "--db", db_path, "--json")
-    assert "XXXXX" in as_json.stdout
+    assert as_json.returncode == 0 and "XXXXX" in as_json.stdout
 
 
 async def test_a_document_opened_while_the_rest_are_read_is_not_opened_twice(db_path: Path, monkeypatch) -> None:

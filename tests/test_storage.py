@@ -164,7 +164,7 @@ def test_schema_1_file_opens_and_gains_document_source(db_path: Path) -> None:
         assert store.get("a1").text == "Moscow"
     assert json.loads(db_path.with_name(db_path.name + ".schema1.bak").read_text()) == v1
     data = json.loads(db_path.read_text())
-    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 4
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 5
     assert data["documents"]["1"]["source"] == ""
 
 
@@ -182,7 +182,7 @@ def test_schema_2_file_opens_and_gains_document_cleaner(db_path: Path) -> None:
                                                                                {"ana": "done"}, "")
     assert json.loads(db_path.with_name(db_path.name + ".schema2.bak").read_text()) == v2
     data = json.loads(db_path.read_text())
-    assert data["_meta"]["1"]["schema"] == 4
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     assert data["documents"]["1"]["cleaner"] == ""
 
 
@@ -208,6 +208,30 @@ def test_schema_3_file_opens_and_gains_anchor_review_size_and_mtime(db_path: Pat
         assert store.deleted()[0].anchor == "exact"
     assert json.loads(db_path.with_name(db_path.name + ".schema3.bak").read_text()) == v3
     data = json.loads(db_path.read_text())
-    assert data["_meta"]["1"]["schema"] == 4
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     assert data["annotations"]["1"]["anchor"] == "exact" and data["annotations"]["1"]["review"] is False
     assert data["documents"]["1"]["size"] == -1
+
+
+def test_schema_4_file_opens_and_gains_document_encoding(db_path: Path) -> None:
+    """A database written before documents remembered their file's encoding (schema 4)."""
+    v4 = {
+        "_meta": {"1": {"schema": 4, "app": "margin"}},
+        "documents": {"1": {"id": "d" * 64, "path": "a.txt", "title": "A", "words": 3, "status": "done",
+                            "position": 5, "last_opened": "", "source": "/corpus/a.txt", "statuses": {},
+                            "cleaner": "abc", "size": 120, "mtime": 7, "overrides": {"3": "keep"}, "labels": {}}},
+        "annotations": {"1": {"id": "a1", "document": "d" * 64, "tag": "claim", "text": "Moscow", "start": 0,
+                              "end": 6, "raw_start": 0, "raw_end": 6, "prefix": "", "suffix": " said", "note": "",
+                              "annotator": "ana", "created": "2026-11-01T10:00:00.000Z",
+                              "modified": "2026-11-01T10:00:00.000Z", "orphan": False, "anchor": "exact",
+                              "review": False, "attributes": {}}},
+    }
+    db_path.write_text(json.dumps(v4))
+    with AnnotationStore(db_path) as store:
+        doc = store.document("d" * 64)
+        assert (doc.encoding, doc.status, doc.size, doc.overrides) == ("", "done", 120, {"3": "keep"})
+        assert store.get("a1").text == "Moscow"
+    assert json.loads(db_path.with_name(db_path.name + ".schema4.bak").read_text()) == v4
+    data = json.loads(db_path.read_text())
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION == 5
+    assert data["documents"]["1"]["encoding"] == ""
