@@ -37,6 +37,38 @@ def article(size: int, seed: int = 1) -> str:
     return "\n\n".join(parts)[:size]
 
 
+def peak_kb_code(stream: str = "sys.stdout") -> str:
+    """Code that prints this process's own peak memory (kB) as the last thing on ``stream``: /proc's
+    VmHWM starts afresh with the program, where getrusage's ru_maxrss keeps the parent's
+    high-water mark across fork and exec (Linux), so a child of a large benchmark would report it."""
+    return f"""
+import sys
+with open("/proc/self/status") as status:
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM:")), file={stream})
+"""
+
+
+# A later start of the reader in a fresh process: the library listed (rows visible), then exit.
+# Prints the seconds it took, then its peak memory (kB).
+LATER_START = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from annotations.store import AnnotationStore
+from reader.app import MarginApp
+store = AnnotationStore(Path(sys.argv[1]))
+app = MarginApp(paths=(Path(sys.argv[2]),), store=store, annotator="bench", resume=False)
+async def stop(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert pilot.app.screen.query_one("#documents").row_count > 0
+    pilot.app.exit()
+app.run(headless=True, size=(120, 40), auto_pilot=stop)
+store.close()
+print(time.perf_counter() - t0)
+""" + peak_kb_code()
+
+
 @dataclass
 class Row:
     name: str
@@ -53,3 +85,10 @@ class Row:
         if self.faster:
             return self.baseline / self.ours if self.ours else float("inf")
         return self.ours / self.baseline if self.baseline else float("inf")
+
+
+def print_row(row: Row) -> None:
+    """One result as a line: the figure, its baseline, the ratio, the target and whether it is met."""
+    mark = {True: "ok", False: "MISSED", None: ""}[row.ok]
+    print(f"{row.name:58} ours {row.ours:10.3f} {row.unit:3} base {row.baseline:10.3f}  ×{row.ratio:6.2f}  "
+          f"{row.target:18} {mark} {row.note}", flush=True)

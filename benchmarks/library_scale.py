@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, Row, article
+from benchmarks.common import LATER_START, ROOT, Row, article, peak_kb_code, print_row
 
 
 def corpus(n: int) -> Path:
@@ -43,26 +43,8 @@ def corpus(n: int) -> Path:
     return root
 
 
-LATER_START = """
-import resource, sys, time
-t0 = time.perf_counter()
-from pathlib import Path
-from annotations.store import AnnotationStore
-from reader.app import MarginApp
-store = AnnotationStore(Path(sys.argv[1]))
-app = MarginApp(paths=(Path(sys.argv[2]),), store=store, annotator="bench", resume=False)
-async def stop(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    assert pilot.app.screen.query_one("#documents").row_count > 0
-    pilot.app.exit()
-app.run(headless=True, size=(120, 40), auto_pilot=stop)
-store.close()
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
 TABLE_START = """
-import resource, sys, time
+import sys, time
 t0 = time.perf_counter()
 from textual.app import App
 from textual.widgets import DataTable
@@ -78,8 +60,8 @@ async def stop(pilot):
     await pilot.pause()
     pilot.app.exit()
 Bare().run(headless=True, size=(120, 40), auto_pilot=stop)
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
+print(time.perf_counter() - t0)
+""" + peak_kb_code()
 
 
 def _process(code: str, *args: str) -> tuple[float, float]:
@@ -206,12 +188,7 @@ def rows(n: int, add) -> None:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 
-    def add(row: Row) -> None:
-        mark = {True: "ok", False: "MISSED", None: ""}[row.ok]
-        print(f"{row.name:48} ours {row.ours:10.3f} {row.unit:3} base {row.baseline:10.3f}  {row.target:18} {mark} "
-              f"{row.note}", flush=True)
-
-    rows(n, add)
+    rows(n, print_row)
 
 
 if __name__ == "__main__":

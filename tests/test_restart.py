@@ -313,20 +313,19 @@ async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, mon
     store.close()
 
 
-def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Path) -> None:
-    import json
+def remembered_then_changed_in_place(tmp_path: Path, db_path: Path, *, encodings: bool) -> tuple[Path, str]:
+    """A copy of the seeds the database remembers (with or without each file's encoding, as schema
+    5 and schema 4 did), then the first file's title changed to "XXXXX…" keeping its size and
+    modification time: a list that trusts the database shows the old title, one that reads shows XXXXX."""
     import os
     import shutil
-
-    from conftest import run_margin
 
     folder = tmp_path / "corpus"
     shutil.copytree(SEEDS, folder)
     docs = load_corpus([folder]).documents
     with AnnotationStore(db_path) as store:
         store.register_documents([(d.id, d.path, d.title, d.words, str(d.file.resolve()), cleaner_version(), d.size,
-                                   d.mtime, d.encoding) for d in docs])
-    # Same size and modification time, other bytes: a later list trusts the database and does not read it.
+                                   d.mtime, *([d.encoding] if encodings else [])) for d in docs])
     target = docs[0].file
     info = target.stat()
     data = target.read_bytes()
@@ -334,8 +333,17 @@ def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Pat
     assert len(changed) == len(data) and changed != data
     target.write_bytes(changed)
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return folder, docs[0].title
+
+
+def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Path) -> None:
+    import json
+
+    from conftest import run_margin
+
+    folder, title = remembered_then_changed_in_place(tmp_path, db_path, encodings=True)
     listed = run_margin("list", folder, "--db", db_path)
-    assert listed.returncode == 0 and docs[0].title in listed.stdout
+    assert listed.returncode == 0 and title in listed.stdout and "XXXXX" not in listed.stdout
     # --json too: the database remembers the encoding each file was read in (schema 5).
     as_json = run_margin("list", folder, "--db", db_path, "--json")
     rows = json.loads(as_json.stdout)
@@ -344,23 +352,11 @@ def test_a_later_list_does_not_read_unchanged_files(tmp_path: Path, db_path: Pat
 
 def test_files_whose_encoding_is_not_remembered_are_read_once_more(tmp_path: Path, db_path: Path) -> None:
     """A database from before schema 5 knows the files but not their encodings: they are read."""
-    import os
-    import shutil
-
     from conftest import run_margin
 
-    folder = tmp_path / "corpus"
-    shutil.copytree(SEEDS, folder)
-    docs = load_corpus([folder]).documents
-    with AnnotationStore(db_path) as store:
-        store.register_documents([(d.id, d.path, d.title, d.words, str(d.file.resolve()), cleaner_version(), d.size,
-                                   d.mtime) for d in docs])
-        assert {store.document(d.id).encoding for d in docs} == {""}
-    target = docs[0].file
-    info = target.stat()
-    data = target.read_bytes()
-    target.write_bytes(data.replace(docs[0].title.encode()[:5], b"XXXXX", 1))
-    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    folder, _title = remembered_then_changed_in_place(tmp_path, db_path, encodings=False)
+    with AnnotationStore(db_path, read_only=True) as store:
+        assert {d.encoding for d in store.documents()} == {""}
     as_json = run_margin("list", folder, "--db", db_path, "--json")
     assert as_json.returncode == 0 and "XXXXX" in as_json.stdout
 
