@@ -193,3 +193,15 @@ def test_passages_replayed_from_the_journal_are_held_once_too(db_path: Path) -> 
             assert any(record is reader.get(ann.id) for record in held.values())
     finally:
         writer.close()
+
+
+def test_the_garbage_collector_runs_again_after_opening_even_a_broken_file(db_path: Path) -> None:
+    import gc
+
+    with AnnotationStore(db_path) as store:
+        store.put(passage())
+    assert gc.isenabled()
+    db_path.write_bytes(b'{\n"_meta":{\n"1":{"schema":' + str(SCHEMA_VERSION).encode() + b'}\n},\n"annotations":{\n"1":[]\n}\n}\n')
+    with pytest.raises(DatabaseError, match="record 1 of table 'annotations' is not an object"):
+        AnnotationStore(db_path)
+    assert gc.isenabled()
