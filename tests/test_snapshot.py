@@ -205,3 +205,13 @@ def test_the_garbage_collector_runs_again_after_opening_even_a_broken_file(db_pa
     with pytest.raises(DatabaseError, match="record 1 of table 'annotations' is not an object"):
         AnnotationStore(db_path)
     assert gc.isenabled()
+
+
+def test_a_passage_is_written_as_its_record_byte_for_byte() -> None:
+    """The storage, the journal and the exports hand ``Annotation``s to orjson: a dataclass is written
+    field by field, in order, exactly as its dict was."""
+    plain = passage()
+    full = passage(12, 19).changed(note="n", attributes={"confidence": "high"}, review=True, anchor="fuzzy")
+    for ann in (plain, full):
+        assert orjson.dumps(ann) == orjson.dumps(ann.to_dict())
+        assert list(orjson.loads(orjson.dumps(ann))) == list(ANNOTATION_FIELDS)
