@@ -124,8 +124,14 @@ class _Corpus:
             return self.docs
         # A word cut at either end of the quote may be a part of a longer one: use the inner words first.
         inner = words[1:-1] or words
-        rarest = min(inner, key=lambda w: len(index.get(w, ())))
-        return [self.docs[k] for k in index.get(rarest, ())]
+        by_rarity = sorted(set(inner), key=lambda w: len(index.get(w, ())))
+        held = index.get(by_rarity[0], [])
+        if len(held) > 32:  # even its rarest word is common: keep the documents that hold its next ones too
+            kept = set(held)
+            for word in by_rarity[1:4]:
+                kept.intersection_update(index.get(word, ()))
+            held = sorted(kept)
+        return [self.docs[k] for k in held]
 
     def find_quote(self, ann: Annotation) -> tuple[DocumentText, tuple[int, int]] | None:
         """The document (and place) where a passage's quote stands, when only the quote is known.

@@ -119,3 +119,28 @@ def test_any_text_and_span_survive_export_and_import(tmp_path_factory, data, tex
         back = target.get(ann.id)
     assert back == ann
     assert back.text == text[back.start : back.end]
+
+
+def test_a_quote_of_common_words_is_found_among_many_documents_that_hold_them(tmp_path: Path) -> None:
+    """Every document holds each word of the quote; only one holds them in that order. The search
+    narrows to documents holding several of its words, and still finds that one."""
+    import orjson
+
+    from annotations.importing import DocumentText
+
+    filler = "the council met and the report said work on the plan will go on. "
+    corpus = [DocumentText(f"{k:064x}", f"{k:02d}.txt", "t", f"Item {k}. " + filler * 3) for k in range(60)]
+    wanted = corpus[37]
+    corpus[37] = DocumentText(wanted.id, wanted.path, "t", wanted.text + "the plan said the council will work on.")
+    quote = "plan said the council will work"
+    text = corpus[37].text
+    start = text.index(quote)
+    stamp = "2026-11-30T00:00:00.000Z"
+    content = orjson.dumps({"format": "margin-export", "version": 1, "documents": [], "passages": [
+        {"id": "q", "document": "not-in-the-corpus", "tag": "claim", "text": quote, "start": 0,
+         "end": len(quote), "created": stamp, "modified": stamp}]})
+    with AnnotationStore(tmp_path / "db.json") as store:
+        import_bytes(store, content, "json", corpus)
+        placed = store.get("q")
+        assert placed is not None and placed.document == corpus[37].id
+        assert (placed.start, placed.end) == (start, start + len(quote)) and text[placed.start:placed.end] == quote
