@@ -174,6 +174,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _meta_first(tables: Tables) -> Tables:
+    """The tables with ``_meta`` first, as the file lays them out: reading record by record needs
+    the schema before the records."""
+    if next(iter(tables), META_TABLE) == META_TABLE:
+        return tables
+    return {META_TABLE: tables.get(META_TABLE, {}), **tables}
+
+
 def empty_tables() -> Tables:
     return {META_TABLE: {"1": {"schema": SCHEMA_VERSION, "app": "margin"}}}
 
@@ -333,7 +341,7 @@ class JournaledStorage(Storage):
         """
         # Records are never changed in place (a put replaces one whole), so copies of the tables
         # hold this instant's content; laying it out happens in the thread.
-        tables = {name: dict(table) for name, table in self._tables.items()}
+        tables = {name: dict(table) for name, table in _meta_first(self._tables).items()}
         mark = self._journal_size
 
         def fold() -> None:
@@ -470,7 +478,7 @@ class JournaledStorage(Storage):
         return self._journal_fd
 
     def _snapshot(self) -> None:
-        content = snapshot.dump(self._tables)
+        content = snapshot.dump(_meta_first(self._tables))
         try:
             write_atomic(self.path, content)
         except OSError as err:

@@ -83,7 +83,7 @@ _TEXT_ORDER = operator.attrgetter("document", "start", "end", "created")
 
 def _stored(record: Annotation | Relation) -> Any:
     """What the storage keeps of a record: a passage as it is (orjson writes it as its dict, and
-    it is held once), a relation as its dict (its stored keys differ from its fields)."""
+    it is held once; documents too), a relation as its dict (its stored keys differ from its fields)."""
     return record if type(record) is Annotation else record.to_dict()
 
 
@@ -119,7 +119,8 @@ class AnnotationStore:
         self.path = Path(path)
         self.storage = JournaledStorage(self.path, read_only=read_only,
                                         convert={ANNOTATIONS: partial(self._passage, ANNOTATIONS),
-                                                 TRASH: partial(self._passage, TRASH)})
+                                                 TRASH: partial(self._passage, TRASH),
+                                                 DOCUMENTS: self._document_record})
         self._annotations: dict[str, Annotation] = {}
         self._by_document: dict[str, dict[str, Annotation]] = defaultdict(dict)
         self._documents: dict[str, Document] = {}
@@ -214,6 +215,17 @@ class AnnotationStore:
         except (TypeError, ValueError) as err:
             raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
 
+    def _document_record(self, key: str, record: Any) -> Document:
+        """A stored document record as the value the storage and this store share."""
+        if type(record) is Document:
+            return record
+        if not isinstance(record, dict):
+            raise DatabaseError(f"{self.path}: record {key} of table 'documents' is not an object")
+        try:
+            return Document.from_dict(record)
+        except (TypeError, ValueError) as err:
+            raise DatabaseError(f"{self.path}: record {key} of table 'documents' is damaged: {err}") from err
+
     def _load(self) -> None:
         tables = self.storage.read()
         for table, target in ((ANNOTATIONS, self._annotations), (TRASH, self._trash)):
@@ -228,11 +240,7 @@ class AnnotationStore:
                 target[ann.id] = ann
         for ann in self._annotations.values():
             self._by_document[ann.document][ann.id] = ann
-        for key, record in self._records(tables, DOCUMENTS):
-            try:
-                doc = Document.from_dict(record)
-            except (TypeError, ValueError) as err:
-                raise DatabaseError(f"{self.path}: record {key} of table 'documents' is damaged: {err}") from err
+        for key, doc in tables.get(DOCUMENTS, {}).items():
             self._keys[DOCUMENTS].seen(doc.id, key)
             self._documents[doc.id] = doc
         for table, rel_target in ((RELATIONS, self._relations), (RELATION_TRASH, self._relation_trash)):
@@ -317,7 +325,7 @@ class AnnotationStore:
             )
             if doc != old:
                 updated[doc.id] = doc
-                changes.append(self._keys[DOCUMENTS].put(doc.id, doc.to_dict()))
+                changes.append(self._keys[DOCUMENTS].put(doc.id, doc))
         if changes:
             self._save(changes)
             self._documents.update(updated)
@@ -347,7 +355,7 @@ class AnnotationStore:
         return self._documents.get(doc_id) or Document(doc_id)
 
     def _put_document(self, doc: Document) -> Document:
-        self._save([self._keys[DOCUMENTS].put(doc.id, doc.to_dict())])
+        self._save([self._keys[DOCUMENTS].put(doc.id, doc)])
         self._documents[doc.id] = doc
         return doc
 
@@ -508,7 +516,7 @@ class AnnotationStore:
         for doc in documents:
             if doc.id not in self._documents and doc.id not in staged_docs:
                 staged_docs[doc.id] = doc
-                changes.append(self._keys[DOCUMENTS].put(doc.id, doc.to_dict()))
+                changes.append(self._keys[DOCUMENTS].put(doc.id, doc))
                 new_docs += 1
         try:
             self._save(changes)
@@ -591,7 +599,7 @@ class AnnotationStore:
                 if merged == my_doc:
                     continue
             new_docs.append(merged)
-            changes.append(self._keys[DOCUMENTS].put(merged.id, merged.to_dict()))
+            changes.append(self._keys[DOCUMENTS].put(merged.id, merged))
         self._save(changes)
         for ann in put_live:
             if self._trash.pop(ann.id, None) is not None:
@@ -639,7 +647,7 @@ class AnnotationStore:
         if not self.read_only:
             raise ValueError("overlay is for read-only stores; a writer saves the change instead")
         changes: list[Change] = [self._keys[ANNOTATIONS].put(a.id, a) for a in annotations]
-        changes += [self._keys[DOCUMENTS].put(d.id, d.to_dict()) for d in documents]
+        changes += [self._keys[DOCUMENTS].put(d.id, d) for d in documents]
         self.storage.apply_in_memory(changes)
         for ann in annotations:
             self._index(ann)

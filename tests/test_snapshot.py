@@ -215,3 +215,19 @@ def test_a_passage_is_written_as_its_record_byte_for_byte() -> None:
     for ann in (plain, full):
         assert orjson.dumps(ann) == orjson.dumps(ann.to_dict())
         assert list(orjson.loads(orjson.dumps(ann))) == list(ANNOTATION_FIELDS)
+
+
+def test_documents_are_held_once_and_the_schema_is_written_first(db_path: Path) -> None:
+    with AnnotationStore(db_path) as store:
+        store.put(passage())
+        store.set_status("d" * 64, "done")
+    tables = orjson.loads(db_path.read_bytes())
+    reordered = {"documents": tables["documents"], "annotations": tables["annotations"], "_meta": tables["_meta"]}
+    db_path.write_bytes(orjson.dumps(reordered))  # the schema last: read whole, then laid out again
+    with AnnotationStore(db_path) as store:
+        doc = store.document("d" * 64)
+        assert doc.status == "done"
+    assert db_path.read_bytes().startswith(b'{\n"_meta":{\n')
+    with AnnotationStore(db_path) as store:
+        held = store.storage.read()["documents"]
+        assert any(record is store.document("d" * 64) for record in held.values())

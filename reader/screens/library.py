@@ -39,6 +39,7 @@ class _Aligned:
     document as documents are read, never per key or per sort."""
 
     ids: list[str] = field(default_factory=list)
+    members: set[str] = field(default_factory=set)  # the same ids, to ask whether one is shown
     titles: list[str] = field(default_factory=list)  # lowercased, to sort by
     paths: list[str] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
@@ -47,8 +48,10 @@ class _Aligned:
     def extended(self, documents: list[SourceDocument]) -> _Aligned:
         if len(self.ids) > len(documents):  # the documents were replaced: start again
             self.ids, self.titles, self.paths, self.words, self.haystacks = [], [], [], [], []
+            self.members = set()
         for doc in documents[len(self.ids):]:
             self.ids.append(doc.id)
+            self.members.add(doc.id)
             self.titles.append(doc.title.lower())
             self.paths.append(doc.path)
             self.words.append(doc.words)
@@ -254,10 +257,12 @@ class LibraryScreen(Screen):
         return self._row(doc)[1] if doc is not None else []
 
     def _count_totals(self) -> None:
-        docs = self.app.corpus.documents
+        """Documents done and passages, over the corpus shown: one pass over what the database holds
+        (not a question per document: coming back from a document at 50,000 must not wait on it)."""
+        shown = self._aligned.extended(self.app.corpus.documents[:]).members
         store = self.app.store
-        done = sum(1 for d in docs if (stored := store.document(d.id)) is not None and stored.status == "done")
-        passages = sum(sum(store.counts_by_tag(d.id).values()) for d in docs)
+        done = sum(1 for d in store.documents() if d.status == "done" and d.id in shown)
+        passages = sum(sum(by_tag.values()) for doc_id, by_tag in store.counts_by_document().items() if doc_id in shown)
         self._totals = (done, passages)
 
     def _show_counts(self, shown: int) -> None:
