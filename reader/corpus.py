@@ -15,7 +15,7 @@ import stat
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -215,7 +215,26 @@ class SourceDocument:
     from the database alone. Cleaning happens once, even when two threads ask at the same time
     (the reader's opening and its background preparation): the lock makes it explicit, since
     ``functools.cached_property`` no longer locks from Python 3.12 on.
+
+    Slots, not a dict per document: a library of 50,000 keeps one of these for each file.
     """
+
+    __slots__ = (
+        "_cleaned",
+        "_file",
+        "_lock_made",
+        "_max_bytes",
+        "_raw",
+        "_source",
+        "_title",
+        "_words",
+        "encoding",
+        "id",
+        "mtime",
+        "overrides",
+        "path",
+        "size",
+    )
 
     def __init__(self, id: str, path: str, file: Path | str, raw: str | None, encoding: str = "utf-8",
                  size: int = -1, mtime: int = -1, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -231,6 +250,8 @@ class SourceDocument:
         self._max_bytes = max_bytes
         self.overrides: dict[int, bool] = {}  # the annotator's word over the cleaner's, by raw line
         self._source: str | None = None
+        self._title: str | None = None  # from the database, or the cleaned text once it is made
+        self._words: int | None = None
 
     def __repr__(self) -> str:
         return f"SourceDocument(id={self.id[:12]}…, path={self.path!r})"
@@ -294,21 +315,19 @@ class SourceDocument:
 
     def remember(self, title: str, words: int) -> None:
         """Take the title and word count from the database instead of cleaning the text for them."""
-        self.__dict__["title"] = title
-        self.__dict__["words"] = words
+        self._title = title
+        self._words = words
 
     def reclean(self, overrides: dict[int, bool]) -> None:
         """Clean again with the annotator's overrides (the raw text is kept)."""
         with self._lock:
             self.overrides = dict(overrides)
             self._cleaned = None
-            for name in ("title", "words"):
-                self.__dict__.pop(name, None)
+            self._title = self._words = None
 
     def forget_text(self) -> None:
         """Keep only what the library shows (title, words): the text is read again when opened."""
-        self.__dict__.setdefault("title", self.title)
-        self.__dict__.setdefault("words", self.words)
+        self._title, self._words = self.title, self.words
         with self._lock:
             self._raw = None
             self._cleaned = None
@@ -321,17 +340,26 @@ class SourceDocument:
         """A span of the cleaned text as offsets into the raw text (the editing session needs it)."""
         return self.cleaned.to_raw_span(start, end)
 
-    @cached_property
+    @property
     def title(self) -> str:
+        title = self._title
+        if title is None:
+            title = self._title = self._title_of_text()
+        return title
+
+    def _title_of_text(self) -> str:
         for line in self.text.split("\n", 20)[:20]:
             if line.strip():
                 # A Markdown heading's "#" marks are not part of its title.
                 return line.strip().lstrip("#").strip()[:200] or line.strip()[:200]
         return self.file.name
 
-    @cached_property
+    @property
     def words(self) -> int:
-        return len(self.text.split())
+        words = self._words
+        if words is None:
+            words = self._words = len(self.text.split())
+        return words
 
 
 @dataclass
