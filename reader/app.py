@@ -8,6 +8,7 @@ nothing else; the screens map keys to the session and show what it returns.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual import work
@@ -163,7 +164,7 @@ class MarginApp(App):
             self._ask_annotator()
 
     @work(thread=True, exclusive=True, group="corpus")
-    def _load_corpus(self, known: dict[str, tuple[str, int]], files: dict[str, KnownFile],
+    def _load_corpus(self, known: Mapping[str, tuple[str, int]], files: dict[str, KnownFile],
                      overrides: dict[str, dict[int, bool]]) -> None:
         """Read and clean the documents off the UI thread; the library shows the progress.
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -62,8 +62,43 @@ def cleaner_version() -> str:
     return hashlib.sha256(source).hexdigest()[:16]
 
 
-def known_titles(store: AnnotationStore) -> dict[str, tuple[str, int]]:
-    """Title and word count of each document the database remembers from this same cleaner."""
+class KnownTitles(Mapping[str, tuple[str, int]]):
+    """Title and word count of each document the database remembers from this same cleaner, by id:
+    asked of the database as each document is read (a copy of them all would be one more entry
+    per document of a library of 50,000)."""
+
+    def __init__(self, store: AnnotationStore) -> None:
+        self._store = store
+        self._version = cleaner_version()
+
+    def __getitem__(self, doc_id: str) -> tuple[str, int]:
+        doc = self._store.document(doc_id) if self._version else None
+        if doc is None or doc.cleaner != self._version or not doc.title:
+            raise KeyError(doc_id)
+        return doc.title, doc.words
+
+    def __contains__(self, doc_id: object) -> bool:
+        try:
+            self[doc_id]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return (d.id for d in self._store.documents() if d.id in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def known_titles(store: AnnotationStore) -> Mapping[str, tuple[str, int]]:
+    """Title and word count of each document the database remembers from this same cleaner: asked
+    as needed of a database in this process, copied at once from another's (``margin serve``'s
+    store, where each question is a round trip)."""
+    from annotations.store import AnnotationStore
+
+    if isinstance(store, AnnotationStore):
+        return KnownTitles(store)
     version = cleaner_version()
     if not version:
         return {}

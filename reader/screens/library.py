@@ -40,23 +40,31 @@ class _Aligned:
 
     ids: list[str] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # the same ids, to ask whether one is shown
-    titles: list[str] = field(default_factory=list)  # lowercased, to sort by
+    titles: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
-    haystacks: list[str] = field(default_factory=list)  # title and path, lowercased: what filter words search
+    # Title and path, lowercased: what filter words search. Made when a filter first asks (new
+    # strings for every document: a library that is never filtered need not hold them).
+    _haystacks: list[str] = field(default_factory=list)
 
     def extended(self, documents: list[SourceDocument]) -> _Aligned:
         if len(self.ids) > len(documents):  # the documents were replaced: start again
-            self.ids, self.titles, self.paths, self.words, self.haystacks = [], [], [], [], []
+            self.ids, self.titles, self.paths, self.words, self._haystacks = [], [], [], [], []
             self.members = set()
         for doc in documents[len(self.ids):]:
             self.ids.append(doc.id)
             self.members.add(doc.id)
-            self.titles.append(doc.title.lower())
+            self.titles.append(doc.title)
             self.paths.append(doc.path)
             self.words.append(doc.words)
-            self.haystacks.append(f"{doc.title} {doc.path}".lower())
         return self
+
+    @property
+    def haystacks(self) -> list[str]:
+        haystacks = self._haystacks
+        for title, path in zip(self.titles[len(haystacks):], self.paths[len(haystacks):], strict=True):
+            haystacks.append(f"{title} {path}".lower())
+        return haystacks
 
 
 @dataclass
@@ -305,7 +313,7 @@ class LibraryScreen(Screen):
         key = self.sorts[self._sort]
         store = self.app.store
         if key == "title":
-            return aligned.titles, False
+            return [title.lower() for title in aligned.titles], False
         if key == "words":
             return aligned.words, True
         if key == "annotations" or key.startswith("tag:"):
