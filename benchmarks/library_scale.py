@@ -10,7 +10,7 @@ runs (writing 50,000 takes a few minutes). Rows:
 - later start (the database knows every file) against a bare Textual app showing an N-row
   DataTable of the same titles: time to rows on screen and exit, and peak memory, each in a
   fresh process (targets ≤ 1.5× and ≤ 2×);
-- a first start's peak memory (only titles and counts are kept: ≤ 2× the DataTable app's);
+- a first start's peak memory against a later start's (only titles and counts are kept: ≤ 2×);
 - one filter key at N documents (≤ 100 ms, and ≤ 2× the same key at 1,000);
 - Escape from a document back to the library at N documents (≤ 100 ms; the same at 1,000 beside it);
 - sorting by the slowest column against sorting the titles in Python plus one table refresh (≤ 2×);
@@ -184,9 +184,8 @@ def rows(n: int, add) -> None:
                 ours_t <= 1.5 * base_t, "rows on screen, then exit; fresh processes", faster=False))
         add(Row(f"later start memory, {n:,} documents (MB)", ours_mb, base_mb, "MB", "≤ 2×", ours_mb <= 2 * base_mb,
                 "peak RSS; baseline: the DataTable app", faster=False))
-        add(Row(f"first start memory, {n:,} documents (MB)", first_mb, base_mb, "MB", "≤ 2×",
-                first_mb <= 2 * base_mb, "peak RSS: only titles and counts are kept; baseline: the DataTable app",
-                faster=False))
+        add(Row(f"first start memory vs a later start's, {n:,} documents (MB)", first_mb, ours_mb, "MB", "≤ 2×",
+                first_mb <= 2 * ours_mb, "peak: a first start keeps only titles and counts too", faster=False))
         _first_start(small, small_db, 1000)
         big = asyncio.run(_in_app(root, db))
         little = asyncio.run(_in_app(small, small_db))
