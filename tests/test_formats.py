@@ -321,3 +321,18 @@ def test_brat_folder_has_an_annotation_conf(emoji, tmp_path: Path) -> None:
             sections[current].append(line)
     assert set(sections) == {"entities", "relations", "events", "attributes"}
     assert set(sections["entities"]) == {"claim", "source", "prediction"}
+
+
+def test_labelstudio_config_is_well_formed_xml_whatever_the_tag_names() -> None:
+    from xml.etree import ElementTree
+
+    from annotations.formats.bundle import ExportBundle
+    from annotations.formats.labelstudio import labeling_config
+    from annotations.model import Annotation
+
+    text = 'He said "no" & left.'
+    tags = ['say "no"', "a&b", "<odd>", "it's"]
+    passages = [Annotation.create(document="d" * 64, tag=t, selector=Selector.from_span(text, 0, 2)) for t in tags]
+    config = labeling_config(ExportBundle(documents=[], passages=passages, exported=""))
+    labels = [e.get("value") for e in ElementTree.fromstring(config).iter("Label")]
+    assert sorted(labels) == sorted(tags)

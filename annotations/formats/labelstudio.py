@@ -28,8 +28,8 @@ present, is the quote that decides where the passage is.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape  # quotes too: the names stand inside attribute values
 from typing import Any
-from xml.sax.saxutils import escape
 
 import orjson
 
