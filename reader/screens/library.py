@@ -313,7 +313,7 @@ class LibraryScreen(Screen):
         key = self.sorts[self._sort]
         store = self.app.store
         if key == "title":
-            return [title.lower() for title in aligned.titles], False
+            return list(map(str.lower, aligned.titles)), False
         if key == "words":
             return aligned.words, True
         if key == "annotations" or key.startswith("tag:"):
