@@ -118,9 +118,9 @@ class AnnotationStore:
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.storage = JournaledStorage(self.path, read_only=read_only,
-                                        convert={ANNOTATIONS: partial(self._passage, ANNOTATIONS),
-                                                 TRASH: partial(self._passage, TRASH),
-                                                 DOCUMENTS: self._document_record})
+                                        convert={ANNOTATIONS: partial(self._value, ANNOTATIONS, Annotation.from_record),
+                                                 TRASH: partial(self._value, TRASH, Annotation.from_record),
+                                                 DOCUMENTS: partial(self._value, DOCUMENTS, Document.from_dict)})
         self._annotations: dict[str, Annotation] = {}
         self._by_document: dict[str, dict[str, Annotation]] = defaultdict(dict)
         self._documents: dict[str, Document] = {}
@@ -203,28 +203,17 @@ class AnnotationStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _passage(self, table: str, key: str, record: Any) -> Annotation:
-        """A stored passage record as the value the storage and this store share (never a dict
-        beside it: a passage is held once)."""
-        if type(record) is Annotation:
+    def _value(self, table: str, read: Callable[[dict[str, Any]], Any], key: str, record: Any) -> Any:
+        """A stored record (a passage, a document) as the value the storage and this store share:
+        never a dict beside it, each record is held once. A value already made is kept."""
+        if type(record) is Annotation or type(record) is Document:
             return record
         if not isinstance(record, dict):
             raise DatabaseError(f"{self.path}: record {key} of table '{table}' is not an object")
         try:
-            return Annotation.from_record(record)
+            return read(record)
         except (TypeError, ValueError) as err:
             raise DatabaseError(f"{self.path}: record {key} of table '{table}' is damaged: {err}") from err
-
-    def _document_record(self, key: str, record: Any) -> Document:
-        """A stored document record as the value the storage and this store share."""
-        if type(record) is Document:
-            return record
-        if not isinstance(record, dict):
-            raise DatabaseError(f"{self.path}: record {key} of table 'documents' is not an object")
-        try:
-            return Document.from_dict(record)
-        except (TypeError, ValueError) as err:
-            raise DatabaseError(f"{self.path}: record {key} of table 'documents' is damaged: {err}") from err
 
     def _load(self) -> None:
         tables = self.storage.read()
