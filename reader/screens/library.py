@@ -227,7 +227,7 @@ class LibraryScreen(Screen):
         state = (self._sort, len(documents))
         if fresh or self._ordered is None or self._ordered.state != state:
             aligned = self._aligned.extended(documents)
-            keys, backwards = self._sort_keys(documents, aligned)
+            keys, backwards = self._sort_keys(aligned)
             # Positions sorted by a list of keys: the comparisons run in C, ties keep corpus order.
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
             ids = aligned.ids
@@ -307,7 +307,7 @@ class LibraryScreen(Screen):
         mine = stored.labels.get(self.app.annotator, {}) if stored else {}
         return "; ".join(f"{name}: {', '.join(values)}" for name, values in mine.items())
 
-    def _sort_keys(self, documents: list[SourceDocument], aligned: _Aligned) -> tuple[list, bool]:
+    def _sort_keys(self, aligned: _Aligned) -> tuple[list, bool]:
         """Each document's key for the chosen column, in corpus order, and whether the order runs
         backwards (counts and words largest first, the last opened first; ties keep path order)."""
         key = self.sorts[self._sort]
