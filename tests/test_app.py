@@ -364,3 +364,19 @@ async def test_command_palette_offers_the_screen_actions(db_path: Path) -> None:
         await pilot.pause()
         assert [a.tag for a in app.store.annotations()] == ["source"]
     app.store.close()
+
+
+async def test_a_key_reaching_a_document_screen_before_its_text_does_nothing(db_path: Path) -> None:
+    """A later start reopens the last document while the annotator may already be pressing Enter in
+    the library: the key can reach the new screen before its text is there (it crashed the app)."""
+    app = make_app(db_path, resume=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = DocumentScreen(app.corpus.documents[0])
+        assert screen.check_action("save_adjust", ()) is False  # not put together yet: the key does nothing
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.check_action("save_adjust", ()) is True
+        await pilot.press("enter")  # with nothing selected, Enter still does nothing harmful
+        assert app.screen is screen
+    app.store.close()

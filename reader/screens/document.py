@@ -786,6 +786,11 @@ class DocumentScreen(Screen):
         self.refresh_annotations()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.query(DocumentView):
+            # A key that reaches the screen while it is still being put together (a later start
+            # reopening the last document as the annotator presses Enter in the library) does
+            # nothing: there is no text yet to act on.
+            return False
         if action == "override":
             return self.raw_view  # the lines of the raw page: kept or dropped by the annotator
         return True
