@@ -79,13 +79,43 @@ def _best(code: str, *args: str, repeat: int) -> tuple[float, float]:
     return min(t for t, _ in runs), min(m for _, m in runs)
 
 
+class _Frames:
+    """When the app put each frame on its (headless) screen.
+
+    Pilot's ``pause`` sleeps at least 20 ms and until the process looks idle, and then paints once
+    more: timing a key with it measures Pilot. Textual has no public hook for "a frame was shown",
+    so this wraps ``App._display``, which every frame passes through.
+    """
+
+    def __init__(self, app) -> None:
+        self.shown: list[tuple[float, object]] = []
+        display = app._display
+
+        def record(screen, renderable) -> None:
+            if renderable is not None:
+                self.shown.append((time.perf_counter(), screen))
+            display(screen, renderable)
+
+        app._display = record
+
+    async def first(self, since: float, screen) -> float:
+        """Seconds from ``since`` to the first frame of ``screen`` after it."""
+        while True:
+            after = [when for when, shown in self.shown if when >= since and shown is screen]
+            if after:
+                return after[0] - since
+            await asyncio.sleep(0.001)
+
+
 async def _in_app(root: Path, db: Path) -> dict[str, float]:
-    """One filter key and every sort, in the app, on a database that knows the documents."""
+    """One filter key, every sort and a return from a document, each timed from the call (or key) to
+    the first frame that shows its result, on a database that knows the documents."""
     from annotations.store import AnnotationStore
     from reader.app import MarginApp
 
     store = AnnotationStore(db)
     app = MarginApp(paths=(root,), store=store, annotator="bench", resume=False)
+    frames = _Frames(app)
     found: dict[str, float] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
@@ -96,8 +126,8 @@ async def _in_app(root: Path, db: Path) -> dict[str, float]:
             library._filter = text
             t0 = time.perf_counter()
             library._refilter()  # what one key costs once the typing pauses
+            keys.append(await frames.first(t0, library))
             await pilot.pause()
-            keys.append(time.perf_counter() - t0)
         found["filter"] = min(keys)
         library._filter = ""
         library.refresh_table()
@@ -106,31 +136,34 @@ async def _in_app(root: Path, db: Path) -> dict[str, float]:
         for _ in range(2 * len(library.sorts)):  # each column twice: the better of two, the worst column
             t0 = time.perf_counter()
             library.action_sort()
+            took = await frames.first(t0, library)
             await pilot.pause()
             column = library.sorts[library._sort]
-            by_column[column] = min(by_column.get(column, float("inf")), time.perf_counter() - t0)
+            by_column[column] = min(by_column.get(column, float("inf")), took)
         found["sort"] = max(by_column.values())
         titles = [d.title for d in app.corpus.documents]
         table = library.query_one("#documents")
-        t0 = time.perf_counter()
-        sorted(titles, key=str.lower)
-        table.refresh_rows()
-        await pilot.pause()
-        found["sort_base"] = time.perf_counter() - t0
-        # Back from a document: Escape until the library is shown again and painted.
+        bases = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            sorted(titles, key=str.lower)
+            table.refresh_rows()
+            bases.append(await frames.first(t0, library))
+            await pilot.pause()
+        found["sort_base"] = min(bases)
+        # Back from a document: Escape until the library's first frame (its rows are brought up to
+        # date before it is drawn). The median of five: a background check may still be running.
         backs = []
-        for _ in range(3):
+        for _ in range(5):
             await pilot.press("enter")
             while app.screen is library:
                 await pilot.pause()
             await pilot.pause()
             t0 = time.perf_counter()
             await pilot.press("escape")
-            while app.screen is not library:
-                await pilot.pause()
+            backs.append(await frames.first(t0, library))
             await pilot.pause()
-            backs.append(time.perf_counter() - t0)
-        found["back"] = min(backs)
+        found["back"] = sorted(backs)[len(backs) // 2]
     store.close()
     return found
 
@@ -190,11 +223,11 @@ def rows(n: int, add) -> None:
         big = asyncio.run(_in_app(root, db))
         little = asyncio.run(_in_app(small, small_db))
         add(Row(f"filter key, {n:,} vs 1,000 documents", big["filter"], little["filter"], "s", "≤ 2× and ≤ 0.1 s",
-                big["filter"] <= min(0.1, 2 * little["filter"]), "refilter, resort and paint", faster=False))
+                big["filter"] <= min(0.1, 2 * little["filter"]), "refilter to the first frame showing it", faster=False))
         add(Row(f"back to the library from a document, {n:,} vs 1,000", big["back"], little["back"], "s",
-                "≤ 0.1 s", big["back"] <= 0.1, "Escape until the library is painted", faster=False))
+                "≤ 0.1 s", big["back"] <= 0.1, "Escape to the library's first frame; median of 5", faster=False))
         add(Row(f"sort (slowest column), {n:,} documents", big["sort"], big["sort_base"], "s", "≤ 2×",
-                big["sort"] <= 2 * big["sort_base"], "baseline: sorted(titles) + one refresh", faster=False))
+                big["sort"] <= 2 * big["sort_base"], "to the first frame; baseline: sorted(titles) + one refresh", faster=False))
         listing = _listing(root, db)
         add(Row(f"later margin list, {n:,} documents vs wc -l", listing["list"], listing["wc"], "s", "≤ 3×",
                 listing["list"] <= 3 * listing["wc"], "piped: plain lines", faster=False))
