@@ -40,7 +40,7 @@ from .terminal import sanitise
 # Opening a document larger than this (characters) that still needs cleaning says so.
 LARGE_DOCUMENT = 1_000_000
 # Progress of the loading reaches the library at most this often (seconds): each report is a message to handle.
-PROGRESS_EVERY = 0.2
+PROGRESS_EVERY = 0.5
 
 # Remembered documents larger than this are cleaned in the background once the library is shown,
 # so that opening them is as quick as opening a small one; smaller ones are cleaned when opened.

@@ -103,7 +103,7 @@ async def test_the_library_is_a_work_queue(db_path: Path) -> None:
         assert table.row_count == 1
         await pilot.press("slash", "ctrl+u", *"tag:claim annotator:bo", "enter")
         await pilot.pause(0.3)
-        assert table.keys == [second.id]
+        assert list(table.keys) == [second.id]
         await pilot.press("escape")
         await pilot.pause(0.3)
         assert table.row_count == 5

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_app import make_app
 
 from reader.screens.document import DocumentScreen
-from reader.screens.library import LibraryScreen
+from reader.screens.library import InOrder, LibraryScreen, positions_in_order
 from reader.widgets.document_table import DocumentTable
 
 COUNT = 300
@@ -107,11 +109,30 @@ async def test_every_column_sorts_as_it_says(tmp_path: Path, many: Path) -> None
             column = library.sorts[library._sort]
             seen.add(column)
             if column in expected:
-                assert table.keys == expected[column], column
+                assert list(table.keys) == expected[column], column
         assert seen >= set(expected)
         # A filter after a sort picks from that order.
         library._sort = library.sorts.index("words")
         library._filter = "harbour"
         library.refresh_table(recount=False)
-        assert table.keys == [i for i in expected["words"] if "harbour" in app.corpus.by_id(i).title]
+        assert list(table.keys) == [i for i in expected["words"] if "harbour" in app.corpus.by_id(i).title]
     app.store.close()
+
+
+@given(st.one_of(st.lists(st.integers(0, 5)), st.lists(st.integers()), st.lists(st.sampled_from(["new", "done", ""]))),
+       st.booleans())
+def test_positions_in_order_are_a_stable_sort(keys: list, backwards: bool) -> None:
+    # Grouped (keys that repeat) or sorted, the order is the stable sort's: ties keep corpus order.
+    assert positions_in_order(keys, backwards) == sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
+
+
+def test_ids_in_order_are_looked_up_as_asked() -> None:
+    ids = ["a", "b", "c", "d"]
+    rows = InOrder(ids, [2, 0, 3, 1])
+    assert list(rows) == ["c", "a", "d", "b"] and len(rows) == 4
+    assert rows[0] == "c" and rows[-1] == "b" and rows[1:3] == ["a", "d"]
+    assert rows.index("d") == 2 and "b" in rows and "z" not in rows
+    with pytest.raises(ValueError):
+        rows.index("z")
+    with pytest.raises(ValueError):
+        rows.index("c", 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from annotations.model import Document
+from annotations.store import AnnotationStore
 from reader.corpus import SourceDocument
 from reader.layout import display_text
 from reader.widgets.bars import KeyBar, TitleBar
@@ -22,6 +24,8 @@ from reader.widgets.document_table import Column, DocumentTable
 
 # The fewest cells the title column gets, however narrow the screen.
 MIN_TITLE = 24
+# While documents are read, rows are listed again at most this often (seconds) once they fill the screen.
+STREAM_FULL_EVERY = 1.0
 
 
 class CorpusProgress(Message):
@@ -67,12 +71,71 @@ class _Aligned:
         return haystacks
 
 
+def _document_lookup(store) -> Callable[[str], Document | None]:
+    """What the database remembers of a document, by id: asked directly of a database in this
+    process (a dictionary's lookup), from one copy of them all for another's (``margin serve``'s
+    store, where each question is a round trip)."""
+    if isinstance(store, AnnotationStore):
+        return store.document
+    return {doc.id: doc for doc in store.documents()}.get
+
+
+class InOrder(Sequence[str]):
+    """Document ids in a sort's order, looked up as they are asked for.
+
+    A table asks only for the rows it draws; building the list of 50,000 ids in a shuffled order
+    reads memory at random and took as long as the sort itself.
+    """
+
+    __slots__ = ("_ids", "_positions")
+
+    def __init__(self, ids: list[str], positions: list[int]) -> None:
+        self._ids = ids
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self._ids[k] for k in self._positions[row]]
+        return self._ids[self._positions[row]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._ids.__getitem__, self._positions)
+
+    def index(self, doc_id: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+        """The row of ``doc_id``: its place in the corpus, then that place in the order (two scans in C)."""
+        row = self._positions.index(self._ids.index(doc_id))
+        if row < start or (stop is not None and row >= stop):
+            raise ValueError(f"{doc_id!r} is not in the rows asked")
+        return row
+
+
+def positions_in_order(keys: list, backwards: bool) -> list[int]:
+    """The positions of ``keys`` ordered by them, ties in their own order (largest first if ``backwards``).
+
+    Keys that repeat a lot (counts, words, statuses) are grouped in one pass and the groups put in
+    order, half a sort's time at 50,000 documents; other keys are sorted (comparisons in C).
+    """
+    distinct = set(keys)
+    if len(distinct) * 8 > len(keys):
+        return sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
+    groups: dict = {key: [] for key in distinct}
+    for position, key in enumerate(keys):
+        groups[key].append(position)
+    ordered: list[int] = []
+    for key in sorted(distinct, reverse=backwards):
+        ordered += groups[key]
+    return ordered
+
+
 @dataclass
 class _Order:
     """The documents in one order: their ids, and their positions in the corpus's order."""
 
     state: tuple[int, int]  # (sort column, documents) it was made for
-    ids: list[str]
+    ids: InOrder
     positions: list[int]
     _haystacks: list[str] | None = None
 
@@ -169,7 +232,11 @@ class LibraryScreen(Screen):
         if len(self.app.corpus.documents) == self.query_one(DocumentTable).row_count:
             return
         now = time.monotonic()
-        wait = self._streamed[0] + 10 * self._streamed[1] - now
+        table = self.query_one(DocumentTable)
+        # Once the rows fill the screen, more rows only move the scroll bar: list them once a second
+        # (each listing is a new layout and a full frame, and the reading shares the interpreter).
+        full = table.row_count >= table.size.height
+        wait = self._streamed[0] + max(10 * self._streamed[1], STREAM_FULL_EVERY if full else 0.0) - now
         if wait > 0:
             if self._stream_timer is None:
                 self._stream_timer = self.set_timer(wait, lambda: self._list_read_so_far(timed=True))
@@ -228,10 +295,8 @@ class LibraryScreen(Screen):
         if fresh or self._ordered is None or self._ordered.state != state:
             aligned = self._aligned.extended(documents)
             keys, backwards = self._sort_keys(aligned)
-            # Positions sorted by a list of keys: the comparisons run in C, ties keep corpus order.
-            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
-            ids = aligned.ids
-            self._ordered = _Order(state, [ids[k] for k in order], order)
+            order = positions_in_order(keys, backwards)  # ties keep corpus order
+            self._ordered = _Order(state, InOrder(aligned.ids, order), order)
         return self._ordered
 
     def _columns(self) -> list[Column]:
@@ -325,11 +390,11 @@ class LibraryScreen(Screen):
                 totals = {doc_id: by_tag[tag] for doc_id, by_tag in counts.items() if by_tag.get(tag)}
             return [totals.get(doc_id, 0) for doc_id in aligned.ids], True
         if key == "status":
-            statuses = {doc.id: doc.status for doc in store.documents()}
-            return [statuses.get(doc_id, "new") for doc_id in aligned.ids], False
+            stored = _document_lookup(store)
+            return [doc.status if (doc := stored(doc_id)) is not None else "new" for doc_id in aligned.ids], False
         if key == "last opened":  # never opened: last
-            opened = {doc.id: doc.last_opened for doc in store.documents()}
-            return [opened.get(doc_id, "") for doc_id in aligned.ids], True
+            stored = _document_lookup(store)
+            return [doc.last_opened if (doc := stored(doc_id)) is not None else "" for doc_id in aligned.ids], True
         return aligned.paths, False
 
     def action_sort(self) -> None:
@@ -419,8 +484,8 @@ class LibraryFilter:
         self.words = words
         self.terms = terms
 
-    def select(self, ids: list[str], haystacks: list[str], document: Callable[[str], SourceDocument | None],
-               store) -> list[str]:
+    def select(self, ids: Sequence[str], haystacks: list[str], document: Callable[[str], SourceDocument | None],
+               store) -> Sequence[str]:
         """The ids asked for, in their order; ``haystacks[k]`` is the title and path of ``ids[k]``, lowercased."""
         words = self.words
         if len(words) == 1:  # the common case, one pass with no tuple per document

@@ -120,7 +120,7 @@ class DocumentTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._cells_of = cells
         self._columns: list[Column] = []
-        self._keys: list[str] = []
+        self._keys: Sequence[str] = []
         self._rendered: dict[str, list[Segment]] = {}
 
     # -- what the screen sets ------------------------------------------------------------------
@@ -130,7 +130,7 @@ class DocumentTable(ScrollView, can_focus=True):
         return list(self._columns)
 
     @property
-    def keys(self) -> list[str]:
+    def keys(self) -> Sequence[str]:
         """The document ids shown, in their order."""
         return self._keys
 
@@ -155,7 +155,7 @@ class DocumentTable(ScrollView, can_focus=True):
             self._rendered.clear()
             self._resize()
 
-    def set_rows(self, keys: list[str], keep: str | None = None) -> None:
+    def set_rows(self, keys: Sequence[str], keep: str | None = None) -> None:
         """Show these documents in this order; the cursor stays on ``keep`` if it is among them.
 
         A row's cells do not depend on its place: those drawn already are kept.
