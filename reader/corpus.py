@@ -12,8 +12,10 @@ import codecs
 import hashlib
 import os
 import stat
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# A reading of at least this many unremembered files (a first start on a large corpus) is shared
+# among processes, one per core: starting them costs a fraction of a second, cleaning is most of
+# the work, and one interpreter cleans one file at a time.
+PARALLEL_FROM = 1000
+# Files handed to a process at once: fewer round trips, and still even shares at the end.
+PARALLEL_CHUNK = 64
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -353,6 +361,11 @@ class SourceDocument:
         self._title = title
         self._words = words
 
+    @property
+    def is_listed(self) -> bool:
+        """Its title and word count are known (from the database, or a process that cleaned it)."""
+        return self._title is not None and self._words is not None
+
     def reclean(self, overrides: dict[int, bool]) -> None:
         """Clean again with the annotator's overrides (the raw text is kept)."""
         with self._lock:
@@ -401,6 +414,7 @@ class SourceDocument:
 class Corpus:
     documents: list[SourceDocument] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    in_processes: int = 0  # files read and cleaned by worker processes (the others in the loader's thread)
 
     def by_id(self, doc_id: str) -> SourceDocument | None:
         # Documents are only ever appended (a loader may still be adding them): index the new ones.
@@ -481,6 +495,7 @@ def load_corpus(
     keep_text: bool = True,
     overrides: Mapping[str, dict[int, bool]] | None = None,
     into: Corpus | None = None,
+    workers: int | None = None,
 ) -> Corpus:
     """Read and clean every document under ``paths`` (default: the bundled seeds).
 
@@ -492,7 +507,9 @@ def load_corpus(
     ``progress(done, total)`` is called after each file, for a progress bar. Documents in
     ``known`` (id → title, words; see ``known_titles``) are not cleaned until first used.
     ``into``: the corpus to fill, which another thread may show as it grows (documents are
-    only appended to it).
+    only appended to it). ``workers``: processes that read and clean at once (default: one per
+    core when at least ``PARALLEL_FROM`` files are read and their text is not kept; 0 or 1: this
+    thread only).
     """
     known = known or {}
     corpus = into if into is not None else Corpus()
@@ -504,9 +521,18 @@ def load_corpus(
             continue
         found_files += _files_of(path)
     remembered = files or {}
-    for done, (file, shown, resolved) in enumerate(found_files, start=1):
-        found = (_remembered(file, shown, remembered, known, max_bytes, resolved)
-                 if remembered and not encoding else None)
+    ahead = [(_remembered(file, shown, remembered, known, max_bytes, resolved) if remembered and not encoding else None)
+             for file, shown, resolved in found_files]
+    unread = [(str(file), shown, max_bytes, encoding) for (file, shown, _), doc in zip(found_files, ahead, strict=True)
+              if doc is None]
+    if workers is None:
+        workers = _cores() if not keep_text and len(unread) >= PARALLEL_FROM else 0
+    measured = _measured(unread, workers, corpus) if workers > 1 else None
+    for done, ((file, shown, resolved), found) in enumerate(zip(found_files, ahead, strict=True), start=1):
+        if found is None and measured is not None:
+            found = _from_measure(next(measured), file, shown, max_bytes)
+            if not isinstance(found, Skipped) and overrides and found.id in overrides:
+                found = None  # cleaned again below, with the annotator's overrides
         if found is None:
             found = read_document(Path(file), shown, max_bytes, encoding)
         if isinstance(found, Skipped):
@@ -519,7 +545,7 @@ def load_corpus(
                 found.overrides = dict(overrides[found.id])
             if found.id in known:
                 found.remember(*known[found.id])
-            else:
+            elif not found.is_listed:
                 found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
                 if not keep_text:
                     found.forget_text()
@@ -527,6 +553,91 @@ def load_corpus(
         if progress is not None:
             progress(done, len(found_files))
     return corpus
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _measure(item: tuple[str, str, int, str | None]) -> Skipped | tuple[str, str, int, int, str, int]:
+    """In a worker process: read and clean one file, and send back only what the library shows."""
+    file, shown, max_bytes, encoding = item
+    found = read_document(Path(file), shown, max_bytes, encoding)
+    if isinstance(found, Skipped):
+        return found
+    return (found.id, found.encoding, found.size, found.mtime, found.title, found.words)
+
+
+@contextmanager
+def _real_stderr() -> Iterator[None]:
+    """Starting processes hands ``sys.stderr``'s file to multiprocessing's helper process; the
+    reader's app stands a capture without a file in its place (``fileno()`` is -1), which makes
+    the start fail. The process's own standard error is put back while they start."""
+    try:
+        usable = sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        yield
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = captured
+
+
+def _quiet() -> None:
+    """A worker process writes nothing to the terminal the reader draws on: its results say it all."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _from_measure(measure: Skipped | tuple, file: Path | str, shown: str, max_bytes: int) -> SourceDocument | Skipped:
+    if isinstance(measure, Skipped):
+        return measure
+    doc_id, encoding, size, mtime, title, words = measure
+    doc = SourceDocument(doc_id, shown, Path(file), None, encoding, size, mtime, max_bytes=max_bytes)
+    doc.remember(title, words)
+    return doc
+
+
+def _measured(items: list[tuple[str, str, int, str | None]], workers: int, corpus: Corpus) -> Iterator[Skipped | tuple]:
+    """``_measure`` of each item, in order, from ``workers`` processes; in this thread for what is
+    left if they cannot be started or one dies (the results are the same either way)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    given = 0
+    pool = results = None
+    # A started process imports the program's main module again, which must be a file (not "<stdin>").
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file is None or os.path.exists(main_file):
+        try:
+            with _real_stderr():
+                # Started afresh ("spawn"), not forked: the reader has threads, and a fork copies their locks.
+                pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
+                results = pool.map(_measure, items, chunksize=PARALLEL_CHUNK)  # the processes start here
+        except (OSError, ValueError, BrokenProcessPool):
+            results = None
+    if pool is not None:
+        try:
+            for result in results or ():
+                given += 1
+                corpus.in_processes += 1
+                yield result
+        except (BrokenProcessPool, OSError):
+            pass
+        finally:  # also when the reading stops early: nothing left running, nothing waited for
+            pool.shutdown(wait=False, cancel_futures=True)
+    for item in items[given:]:
+        yield _measure(item)
 
 
 def _remembered(file: Path | str, shown: str, files: Mapping[str, KnownFile],
