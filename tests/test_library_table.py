@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,16 @@ def test_ids_in_order_are_looked_up_as_asked() -> None:
         rows.index("z")
     with pytest.raises(ValueError):
         rows.index("c", 1)
+    # Picked by flags in the rows' order, or by flags in the corpus's order (a filter's).
+    assert list(rows.picked([True, False, True, False])) == ["c", "d"]
+    assert list(rows.picked_in_corpus([True, False, False, True])) == ["a", "d"]
+
+
+async def test_what_the_library_holds_is_set_aside_from_the_collector_while_it_runs(tmp_path: Path, many: Path) -> None:
+    # Full passes of the cyclic collector over 50,000 documents froze the library at random keys.
+    app = make_app(tmp_path / "db.json", paths=(many,), resume=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # and collected again once the app is gone
+    app.store.close()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import contains
 
 from rich.text import Text
 from textual import on
@@ -104,6 +106,16 @@ class InOrder(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return map(self._ids.__getitem__, self._positions)
 
+    def picked(self, wanted: Iterable[bool]) -> InOrder:
+        """The rows for which ``wanted`` (one flag per row, in order) is true: positions are picked,
+        not ids, so no id is looked up."""
+        return InOrder(self._ids, list(compress(self._positions, wanted)))
+
+    def picked_in_corpus(self, wanted: list[bool]) -> InOrder:
+        """The rows whose document ``wanted`` flags, by its place in the corpus (so nothing had to be
+        put in this order first)."""
+        return self.picked(map(wanted.__getitem__, self._positions))
+
     def index(self, doc_id: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
         """The row of ``doc_id``: its place in the corpus, then that place in the order (two scans in C)."""
         row = self._positions.index(self._ids.index(doc_id))
@@ -137,15 +149,6 @@ class _Order:
     state: tuple[int, int]  # (sort column, documents) it was made for
     ids: InOrder
     positions: list[int]
-    _haystacks: list[str] | None = None
-
-    def haystacks(self, aligned: _Aligned) -> list[str]:
-        """What the filter's words search, beside each id: put in order the first time a filter asks
-        (a sort alone does not need them, and reordering 50,000 strings is most of a sort's time)."""
-        if self._haystacks is None:
-            every = aligned.haystacks
-            self._haystacks = [every[k] for k in self.positions]
-        return self._haystacks
 
 
 class LibraryScreen(Screen):
@@ -277,7 +280,7 @@ class LibraryScreen(Screen):
         ids = order.ids
         wanted = parse_filter(self._filter)
         if wanted.words or wanted.terms:
-            ids = wanted.select(ids, order.haystacks(self._aligned), self.app.corpus.by_id, self.app.store)
+            ids = wanted.select(ids, self._aligned.haystacks, self.app.corpus.by_id, self.app.store)
         table.set_rows(ids, keep=table.cursor_key)
         if not counts:
             return
@@ -418,6 +421,9 @@ class LibraryScreen(Screen):
             box = Input(placeholder="words of the title or path; status:new tag:claim annotator:ana…", id="filter")
             self.mount(box, before=self.query_one(DocumentTable))
         box.focus()
+        # What the words search is made as the box opens, not on the first key typed (at 50,000
+        # documents it takes as long as a key should).
+        self._aligned.extended(self.app.corpus.documents[:]).haystacks  # noqa: B018
 
     def action_clear_filter(self) -> None:
         for box in self.query("#filter").results(Input):
@@ -484,20 +490,20 @@ class LibraryFilter:
         self.words = words
         self.terms = terms
 
-    def select(self, ids: Sequence[str], haystacks: list[str], document: Callable[[str], SourceDocument | None],
-               store) -> Sequence[str]:
-        """The ids asked for, in their order; ``haystacks[k]`` is the title and path of ``ids[k]``, lowercased."""
+    def select(self, rows: InOrder, haystacks: list[str], document: Callable[[str], SourceDocument | None],
+               store) -> InOrder:
+        """The rows asked for, in their order. ``haystacks`` holds each document's title and path,
+        lowercased, in the corpus's order (the order ``rows`` picks from)."""
         words = self.words
-        if len(words) == 1:  # the common case, one pass with no tuple per document
-            word = words[0]
-            chosen = [doc_id for doc_id, haystack in zip(ids, haystacks, strict=True) if word in haystack]
+        if len(words) == 1:  # the common case: one pass in C, no Python per document
+            chosen = rows.picked_in_corpus(list(map(contains, haystacks, repeat(words[0]))))
         elif words:
-            chosen = [doc_id for doc_id, haystack in zip(ids, haystacks, strict=True)
-                      if all(word in haystack for word in words)]
+            chosen = rows.picked_in_corpus([all(word in haystack for word in words) for haystack in haystacks])
         else:
-            chosen = ids
+            chosen = rows
         if self.terms:
-            chosen = [doc_id for doc_id in chosen if (doc := document(doc_id)) is not None and self.matches(doc, store)]
+            chosen = chosen.picked((doc := document(doc_id)) is not None and self.matches(doc, store)
+                                   for doc_id in chosen)
         return chosen
 
     def matches(self, doc: SourceDocument, store) -> bool:
