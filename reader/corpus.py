@@ -12,10 +12,8 @@ import codecs
 import hashlib
 import os
 import stat
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,8 +33,6 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # among processes, one per core: starting them costs a fraction of a second, cleaning is most of
 # the work, and one interpreter cleans one file at a time.
 PARALLEL_FROM = 1000
-# Files handed to a process at once: fewer round trips, and still even shares at the end.
-PARALLEL_CHUNK = 64
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -527,31 +523,41 @@ def load_corpus(
               if doc is None]
     if workers is None:
         workers = _cores() if not keep_text and len(unread) >= PARALLEL_FROM else 0
-    measured = _measured(unread, workers, corpus) if workers > 1 else None
-    for done, ((file, shown, resolved), found) in enumerate(zip(found_files, ahead, strict=True), start=1):
-        if found is None and measured is not None:
-            found = _from_measure(next(measured), file, shown, max_bytes)
-            if not isinstance(found, Skipped) and overrides and found.id in overrides:
-                found = None  # cleaned again below, with the annotator's overrides
-        if found is None:
-            found = read_document(Path(file), shown, max_bytes, encoding)
-        if isinstance(found, Skipped):
-            corpus.skipped.append(found)
-        elif found.id not in seen:
-            seen.add(found.id)
-            if resolved is not None:
-                found._source = resolved
-            if overrides and found.id in overrides:
-                found.overrides = dict(overrides[found.id])
-            if found.id in known:
-                found.remember(*known[found.id])
-            elif not found.is_listed:
-                found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
-                if not keep_text:
-                    found.forget_text()
-            corpus.documents.append(found)
-        if progress is not None:
-            progress(done, len(found_files))
+    answers = None
+    counted = [0]  # answers that came from other processes
+    if workers > 1:
+        from .measuring import measured
+
+        answers = measured(unread, workers, counted)
+    try:
+        for done, ((file, shown, resolved), found) in enumerate(zip(found_files, ahead, strict=True), start=1):
+            if found is None and answers is not None:
+                found = _from_measure(next(answers), file, shown, max_bytes)
+                if not isinstance(found, Skipped) and overrides and found.id in overrides:
+                    found = None  # cleaned again below, with the annotator's overrides
+            if found is None:
+                found = read_document(Path(file), shown, max_bytes, encoding)
+            if isinstance(found, Skipped):
+                corpus.skipped.append(found)
+            elif found.id not in seen:
+                seen.add(found.id)
+                if resolved is not None:
+                    found._source = resolved
+                if overrides and found.id in overrides:
+                    found.overrides = dict(overrides[found.id])
+                if found.id in known:
+                    found.remember(*known[found.id])
+                elif not found.is_listed:
+                    found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
+                    if not keep_text:
+                        found.forget_text()
+                corpus.documents.append(found)
+            if progress is not None:
+                progress(done, len(found_files))
+    finally:
+        if answers is not None:
+            answers.close()  # no reading process is left running, however the loop ended
+            corpus.in_processes += counted[0]
     return corpus
 
 
@@ -562,42 +568,6 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _measure(item: tuple[str, str, int, str | None]) -> Skipped | tuple[str, str, int, int, str, int]:
-    """In a worker process: read and clean one file, and send back only what the library shows."""
-    file, shown, max_bytes, encoding = item
-    found = read_document(Path(file), shown, max_bytes, encoding)
-    if isinstance(found, Skipped):
-        return found
-    return (found.id, found.encoding, found.size, found.mtime, found.title, found.words)
-
-
-@contextmanager
-def _real_stderr() -> Iterator[None]:
-    """Starting processes hands ``sys.stderr``'s file to multiprocessing's helper process; the
-    reader's app stands a capture without a file in its place (``fileno()`` is -1), which makes
-    the start fail. The process's own standard error is put back while they start."""
-    try:
-        usable = sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable or sys.__stderr__ is None:
-        yield
-        return
-    captured, sys.stderr = sys.stderr, sys.__stderr__
-    try:
-        yield
-    finally:
-        sys.stderr = captured
-
-
-def _quiet() -> None:
-    """A worker process writes nothing to the terminal the reader draws on: its results say it all."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-
-
 def _from_measure(measure: Skipped | tuple, file: Path | str, shown: str, max_bytes: int) -> SourceDocument | Skipped:
     if isinstance(measure, Skipped):
         return measure
@@ -605,39 +575,6 @@ def _from_measure(measure: Skipped | tuple, file: Path | str, shown: str, max_by
     doc = SourceDocument(doc_id, shown, Path(file), None, encoding, size, mtime, max_bytes=max_bytes)
     doc.remember(title, words)
     return doc
-
-
-def _measured(items: list[tuple[str, str, int, str | None]], workers: int, corpus: Corpus) -> Iterator[Skipped | tuple]:
-    """``_measure`` of each item, in order, from ``workers`` processes; in this thread for what is
-    left if they cannot be started or one dies (the results are the same either way)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    from multiprocessing import get_context
-
-    given = 0
-    pool = results = None
-    # A started process imports the program's main module again, which must be a file (not "<stdin>").
-    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    if main_file is None or os.path.exists(main_file):
-        try:
-            with _real_stderr():
-                # Started afresh ("spawn"), not forked: the reader has threads, and a fork copies their locks.
-                pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
-                results = pool.map(_measure, items, chunksize=PARALLEL_CHUNK)  # the processes start here
-        except (OSError, ValueError, BrokenProcessPool):
-            results = None
-    if pool is not None:
-        try:
-            for result in results or ():
-                given += 1
-                corpus.in_processes += 1
-                yield result
-        except (BrokenProcessPool, OSError):
-            pass
-        finally:  # also when the reading stops early: nothing left running, nothing waited for
-            pool.shutdown(wait=False, cancel_futures=True)
-    for item in items[given:]:
-        yield _measure(item)
 
 
 def _remembered(file: Path | str, shown: str, files: Mapping[str, KnownFile],

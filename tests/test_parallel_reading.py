@@ -4,19 +4,23 @@ same skipped files with the same reasons, and it works under the app's own captu
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 import reader.corpus
+import reader.measuring
 from annotations.store import AnnotationStore
 from reader.app import MarginApp
 from reader.corpus import load_corpus
 from reader.screens.library import LibraryScreen
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 
 
 @pytest.fixture
@@ -81,12 +85,45 @@ def test_overrides_are_applied_to_what_processes_read(mixed: Path) -> None:
     assert shared.documents[0].title != first.title and shared.documents[0].overrides == dropped
 
 
-def test_a_main_module_that_cannot_be_imported_again_reads_in_this_thread(mixed: Path, monkeypatch) -> None:
-    # A started process imports the program's main module again; from "<stdin>" it could not.
-    monkeypatch.setattr(sys.modules["__main__"], "__file__", "<stdin>", raising=False)
+def test_reading_processes_that_cannot_start_or_stop_answering_leave_the_rest_to_this_thread(
+        mixed: Path, tmp_path: Path, monkeypatch) -> None:
+    alone = load_corpus((mixed,), keep_text=False, workers=0)
+    python = sys.executable
+    monkeypatch.setattr(reader.measuring, "RUN", 4)  # the two processes take turns, four files at a time
+    # No such program: nothing starts, everything is read here.
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
     corpus = load_corpus((mixed,), keep_text=False, workers=2)
-    assert corpus.in_processes == 0
-    assert listing(corpus) == listing(load_corpus((mixed,), keep_text=False, workers=0))
+    assert corpus.in_processes == 0 and listing(corpus) == listing(alone)
+    # Processes that are given only their first seven files and then end: they answer those, the
+    # loader reads the rest itself.
+    stops = tmp_path / "stops-early"
+    stops.write_text(f'#!/bin/sh\nhead -n 7 | "{python}" "$@"\n')
+    stops.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(stops))
+    corpus = load_corpus((mixed,), keep_text=False, workers=2)
+    assert 7 <= corpus.in_processes < len(alone.documents)
+    assert listing(corpus) == listing(alone) and skipped(corpus) == skipped(alone)
+
+
+def test_a_program_without_a_main_guard_is_not_run_again(mixed: Path, tmp_path: Path) -> None:
+    # multiprocessing's started processes import the program's main module again: a script that
+    # starts the reader without `if __name__ == "__main__"` would run once per process.
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "print('the program ran', flush=True)\n"
+        "from reader.corpus import load_corpus\n"
+        "corpus = load_corpus([Path(sys.argv[1])], keep_text=False, workers=2)\n"
+        "print(len(corpus.documents), corpus.in_processes)\n"
+    )
+    done = subprocess.run([sys.executable, str(script), str(mixed)], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines.count("the program ran") == 1
+    documents, in_processes = map(int, lines[-1].split())
+    assert documents == len(load_corpus((mixed,), keep_text=False, workers=0).documents) and in_processes > 0
 
 
 async def test_a_first_start_on_a_large_corpus_reads_in_processes(mixed: Path, tmp_path: Path, monkeypatch) -> None:
