@@ -75,18 +75,21 @@ class KnownTitles(Mapping[str, tuple[str, int]]):
         self._store = store
         self._version = cleaner_version()
 
-    def __getitem__(self, doc_id: str) -> tuple[str, int]:
+    def get(self, doc_id: str, default: tuple[str, int] | None = None) -> tuple[str, int] | None:  # type: ignore[override]
+        """One question to the database per document (not one to ask, another to take)."""
         doc = self._store.document(doc_id) if self._version else None
         if doc is None or doc.cleaner != self._version or not doc.title:
-            raise KeyError(doc_id)
+            return default
         return doc.title, doc.words
 
+    def __getitem__(self, doc_id: str) -> tuple[str, int]:
+        found = self.get(doc_id)
+        if found is None:
+            raise KeyError(doc_id)
+        return found
+
     def __contains__(self, doc_id: object) -> bool:
-        try:
-            self[doc_id]  # type: ignore[index]
-        except KeyError:
-            return False
-        return True
+        return isinstance(doc_id, str) and self.get(doc_id) is not None
 
     def __iter__(self) -> Iterator[str]:
         return (d.id for d in self._store.documents() if d.id in self)
@@ -477,7 +480,8 @@ def _files_of(path: Path) -> list[tuple[Path | str, str, str | None]]:
                     found.append((entry.path, shown, resolved))
             except OSError:
                 continue
-    found.sort(key=lambda item: item[1].split("/"))  # as Path objects sort: part by part
+    # As Path objects sort, part by part: the separator below every character a name can hold.
+    found.sort(key=lambda item: item[1].replace("/", "\0"))
     return found
 
 
@@ -531,6 +535,7 @@ def load_corpus(
         answers = measured(unread, workers, counted)
     try:
         for done, ((file, shown, resolved), found) in enumerate(zip(found_files, ahead, strict=True), start=1):
+            from_database = found is not None  # its title and words are the database's already
             if found is None and answers is not None:
                 found = _from_measure(next(answers), file, shown, max_bytes)
                 if not isinstance(found, Skipped) and overrides and found.id in overrides:
@@ -545,8 +550,9 @@ def load_corpus(
                     found._source = resolved
                 if overrides and found.id in overrides:
                     found.overrides = dict(overrides[found.id])
-                if found.id in known:
-                    found.remember(*known[found.id])
+                listed = None if from_database else known.get(found.id)
+                if listed is not None:
+                    found.remember(*listed)
                 elif not found.is_listed:
                     found.cleaned  # noqa: B018 - clean now, in the loader's thread, not when first shown
                     if not keep_text:
@@ -588,9 +594,12 @@ def _remembered(file: Path | str, shown: str, files: Mapping[str, KnownFile],
         info = os.stat(resolved or file)
     except OSError:
         return None
-    if (info.st_size, info.st_mtime_ns) != (size, mtime) or doc_id not in known:
+    listed = known.get(doc_id) if (info.st_size, info.st_mtime_ns) == (size, mtime) else None
+    if listed is None:
         return None
-    return SourceDocument(doc_id, shown, file, None, encoding, size, mtime, max_bytes=max_bytes)
+    doc = SourceDocument(doc_id, shown, file, None, encoding, size, mtime, max_bytes=max_bytes)
+    doc.remember(*listed)
+    return doc
 
 
 def document_texts(corpus: Corpus) -> list[DocumentText]:

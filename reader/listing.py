@@ -51,15 +51,15 @@ def _write_json(data: Any) -> None:
 
 
 def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagset, *, as_json: bool) -> None:
-    rows = []
     names = set(tagset.names)
-    none = dict.fromkeys(sorted(names), 0)  # a document without passages (most of a big corpus)
     by_document = store.counts_by_document() if store else {}  # one pass, not one per document
     stored_of = store.document if store else (lambda _doc_id: None)
-    for doc in corpus.documents:
-        counts = by_document.get(doc.id)
-        stored = stored_of(doc.id)
-        rows.append(
+    # Each document with its counts per tag (None: no passages, most of a big corpus) and status.
+    entries = [(doc, by_document.get(doc.id), stored.status if (stored := stored_of(doc.id)) else "new")
+               for doc in corpus.documents]
+    if as_json:
+        none = dict.fromkeys(sorted(names), 0)
+        _write_json([
             {
                 "id": doc.id,
                 "path": doc.path,
@@ -67,40 +67,42 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
                 "words": doc.words,
                 "annotations": ({tag: counts.get(tag, 0) for tag in sorted(names | set(counts))} if counts
                                 else dict(none)),
-                "status": stored.status if stored else "new",
+                "status": status,
                 "encoding": doc.encoding,
             }
-        )
-    if as_json:
-        _write_json(rows)
+            for doc, counts, status in entries
+        ])
         return
-    tags = sorted({t for r in rows for t in r["annotations"]}, key=lambda t: (t not in tagset, tagset.names.index(t) if t in tagset else 0, t))
+    tags = sorted(names.union(*(counts for _, counts, _ in entries if counts)),
+                  key=lambda t: (t not in tagset, tagset.names.index(t) if t in tagset else 0, t))
     if not _terminal():
-        _print_plain(rows, tags)
+        _print_plain(entries, tags)
         return
-    table = Table(title=f"{len(rows)} documents", title_justify="left")
+    table = Table(title=f"{len(entries)} documents", title_justify="left")
     table.add_column("title", overflow="fold", ratio=3)
     table.add_column("path", overflow="fold", style="dim", ratio=1)
     table.add_column("words", justify="right")
     for tag in tags:
         table.add_column(Text(safe_text(tag)), justify="right", style=_style(tagset.colour(tag)))
     table.add_column("status")
-    for r in rows:
+    for doc, counts, status in entries:
         table.add_row(
-            Text(safe_text(r["title"])),
-            Text(safe_text(r["path"])),
-            f"{r['words']:,}",
-            *[str(r["annotations"].get(t, 0) or "") for t in tags],
-            Text(safe_text(r["status"])),
+            Text(safe_text(doc.title)),
+            Text(safe_text(doc.path)),
+            f"{doc.words:,}",
+            *[str(counts.get(t, 0) or "") if counts else "" for t in tags],
+            Text(safe_text(status)),
         )
     _console().print(table)
 
 
-def _print_plain(rows: list[dict[str, Any]], tags: list[str]) -> None:
+def _print_plain(entries: list[tuple[Any, Any, str]], tags: list[str]) -> None:
     """Piped to a file or a program: one plain line per document, columns aligned with spaces."""
     header = ["title", "path", "words", *tags, "status"]
-    lines = [[safe_text(r["title"]), safe_text(r["path"]), f"{r['words']:,}",
-              *(str(r["annotations"].get(t, 0)) for t in tags), safe_text(r["status"])] for r in rows]
+    zeros = ["0"] * len(tags)
+    lines = [[safe_text(doc.title), safe_text(doc.path), f"{doc.words:,}",
+              *([str(counts.get(t, 0)) for t in tags] if counts else zeros), safe_text(status)]
+             for doc, counts, status in entries]
     widths = [max(map(len, column)) for column in zip(header, *lines, strict=True)]
     # One format for every line, made once: text columns padded on the right, numbers on the left.
     numeric = {2, *range(3, 3 + len(tags))}

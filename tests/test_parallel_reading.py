@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import reader.corpus
 import reader.measuring
@@ -145,3 +147,11 @@ async def test_a_first_start_on_a_large_corpus_reads_in_processes(mixed: Path, t
     assert isinstance(sys.stderr, WithoutFile)  # put back after the processes started
     assert {d.id for d in store.documents()} == {d.id for d in app.corpus.documents}
     store.close()
+
+
+@given(st.lists(st.lists(st.text(st.characters(blacklist_characters="/\0", blacklist_categories=("Cs",)), min_size=1),
+                         min_size=1, max_size=4), min_size=2, max_size=8))
+def test_files_are_in_path_order_part_by_part(paths: list[list[str]]) -> None:
+    # The folder walk sorts shown paths with "/" as the lowest character: the order of their parts.
+    shown = ["/".join(parts) for parts in paths]
+    assert sorted(shown, key=lambda p: p.replace("/", "\0")) == sorted(shown, key=lambda p: p.split("/"))
