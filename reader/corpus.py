@@ -261,6 +261,10 @@ class SourceDocument:
     Slots, not a dict per document: a library of 50,000 keeps one of these for each file.
     """
 
+    # How many times any document was cleaned again with other overrides (its title and words may
+    # have changed): a library looks at its titles again only when this moved.
+    recleaned = 0
+
     __slots__ = (
         "_cleaned",
         "_file",
@@ -367,6 +371,7 @@ class SourceDocument:
 
     def reclean(self, overrides: dict[int, bool]) -> None:
         """Clean again with the annotator's overrides (the raw text is kept)."""
+        SourceDocument.recleaned += 1
         with self._lock:
             self.overrides = dict(overrides)
             self._cleaned = None

@@ -71,3 +71,39 @@ async def test_drop_a_kept_line_keep_a_dropped_one_undo_reopen_export(db_path: P
     assert exported["documents"][0]["overrides"] == {str(doc.raw.split("\n").index(dropped_line)): "keep"}
     sentences = run_margin("export", "--db", db_path, "--format", "sentences", "--all-documents")
     assert dropped_line in sentences.stdout
+
+
+async def test_the_library_sorts_and_filters_by_the_title_the_annotator_made(db_path: Path) -> None:
+    app = make_app(db_path, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        library = app.screen
+        table = library.query_one("#documents")
+        doc = app.corpus.documents[0]
+        old_title = doc.title
+        assert old_title == "Russia Is Unlikely To Help Maduro"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        view = screen.query_one(DocumentView)
+        await pilot.press("r")  # the raw page
+        await pilot.pause()
+        view.move_to(doc.raw.index(old_title) + 2)
+        await pilot.press("minus")  # the title line is not the article's: the next line leads now
+        await pilot.pause()
+        assert screen.document.title.startswith("In his hour of desperation")
+        await pilot.press("r", "escape")
+        await pilot.pause()
+        assert app.screen is library
+        await pilot.press("slash", *"desperation", "enter")
+        await pilot.pause(0.3)
+        assert list(table.keys) == [doc.id]
+        await pilot.press("slash", "ctrl+u", *"unlikely", "enter")
+        await pilot.pause(0.3)
+        assert list(table.keys) == []
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        library._sort = library.sorts.index("title")
+        library.refresh_table()
+        titles = [app.corpus.by_id(k).title.lower() for k in table.keys]
+        assert titles == sorted(titles)
+    app.store.close()

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import contains
+from operator import attrgetter, contains, is_not
 
 from rich.text import Text
 from textual import on
@@ -26,6 +26,8 @@ from reader.widgets.document_table import Column, DocumentTable
 
 # The fewest cells the title column gets, however narrow the screen.
 MIN_TITLE = 24
+# A sort looks at this many keys to tell whether they repeat (then it groups them) or not.
+SORT_SAMPLE = 1024
 # While documents are read, rows are listed again at most this often (seconds) once they fill the screen.
 STREAM_FULL_EVERY = 1.0
 
@@ -64,6 +66,21 @@ class _Aligned:
             self.paths.append(doc.path)
             self.words.append(doc.words)
         return self
+
+    def caught_up(self, documents: list[SourceDocument]) -> bool:
+        """Take the titles and word counts that changed since they were listed (the annotator's
+        overrides make another title, another count); whether any did. Unchanged documents give
+        back the very strings listed, so one pass in C compares them."""
+        documents = documents[: len(self.ids)]
+        titles = list(map(attrgetter("title"), documents))
+        words = list(map(attrgetter("words"), documents))
+        if not any(map(is_not, titles, self.titles)) and words == self.words:
+            return False
+        for k, (title, listed) in enumerate(zip(titles, self.titles, strict=True)):
+            if title is not listed and k < len(self._haystacks):
+                self._haystacks[k] = f"{title} {self.paths[k]}".lower()
+        self.titles, self.words = titles, words
+        return True
 
     @property
     def haystacks(self) -> list[str]:
@@ -130,9 +147,10 @@ def positions_in_order(keys: list, backwards: bool) -> list[int]:
     Keys that repeat a lot (counts, words, statuses) are grouped in one pass and the groups put in
     order, half a sort's time at 50,000 documents; other keys are sorted (comparisons in C).
     """
-    distinct = set(keys)
-    if len(distinct) * 8 > len(keys):
+    sample = keys[:SORT_SAMPLE]
+    if len(set(sample)) * 8 > len(sample):  # keys mostly distinct (titles, paths): no set of them all
         return sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
+    distinct = set(keys)
     groups: dict = {key: [] for key in distinct}
     for position, key in enumerate(keys):
         groups[key].append(position)
@@ -176,6 +194,7 @@ class LibraryScreen(Screen):
         self._sort = 0
         self._filter_timer: Timer | None = None
         self._aligned = _Aligned()  # per document, in the corpus's order: what sorts and filters use
+        self._recleaned_seen = SourceDocument.recleaned
         self._totals = (0, 0)  # documents done, passages: counted when they can have changed, not per key
         self._column_cache: tuple[tuple, list[Column]] | None = None
         self._ordered: _Order | None = None
@@ -253,11 +272,27 @@ class LibraryScreen(Screen):
             self._progress_timer.stop()
             self._progress_timer = None
         self.query("#loading").remove()
+        self._titles_changed()  # the loaded documents' own overrides may have made other titles
         self.refresh_table()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self.query_one(DocumentTable).row_count:
+        if not self.is_mounted or not self.query_one(DocumentTable).row_count:
+            return
+        if self._titles_changed():  # order and filter again
+            self.refresh_table()
+        else:
             self.update_rows()  # back from a document: counts and status may have changed
+
+    def _titles_changed(self) -> bool:
+        """Whether documents were cleaned again with other overrides since the rows were ordered,
+        and their titles or word counts changed (what sorts and filters read is then taken again)."""
+        if SourceDocument.recleaned == self._recleaned_seen:
+            return False
+        self._recleaned_seen = SourceDocument.recleaned
+        if not self._aligned.caught_up(self.app.corpus.documents):
+            return False
+        self._ordered = self._column_cache = None
+        return True
 
     def update_rows(self) -> None:
         """Bring the rows shown up to date: only the rows on screen are drawn again (no rebuild, so a
