@@ -83,6 +83,7 @@ class DocumentScreen(Screen):
         super().__init__()
         self.document = document
         self.position = position
+        self._has_view = False  # the document's view is composed (keys act only then)
         self.raw_view = False
         self.mine_only = False
         self.adjusting: Annotation | None = None
@@ -786,11 +787,13 @@ class DocumentScreen(Screen):
         self.refresh_annotations()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.query(DocumentView):
+        if not self._has_view:
             # A key that reaches the screen while it is still being put together (a later start
             # reopening the last document as the annotator presses Enter in the library) does
-            # nothing: there is no text yet to act on.
-            return False
+            # nothing: there is no text yet to act on. Once the view is there it stays.
+            self._has_view = bool(self.query(DocumentView))
+            if not self._has_view:
+                return False
         if action == "override":
             return self.raw_view  # the lines of the raw page: kept or dropped by the annotator
         return True
