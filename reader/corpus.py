@@ -583,7 +583,7 @@ def _from_measure(measure: Skipped | tuple, file: Path | str, shown: str, max_by
     if isinstance(measure, Skipped):
         return measure
     doc_id, encoding, size, mtime, title, words = measure
-    doc = SourceDocument(doc_id, shown, Path(file), None, encoding, size, mtime, max_bytes=max_bytes)
+    doc = SourceDocument(doc_id, shown, file, None, encoding, size, mtime, max_bytes=max_bytes)  # a Path when asked
     doc.remember(title, words)
     return doc
 
