@@ -320,12 +320,13 @@ class Document:
         return {int(line): how == "keep" for line, how in self.overrides.items()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Document:
-        if "id" not in data:
-            raise ValueError("document field 'id' must be a non-empty string")
-        # Filled slot by slot (a frozen dataclass's __init__ sets each field through
-        # object.__setattr__); the names many documents share (status, cleaner, encoding) are
-        # held once.
+    def filled(cls, data: dict[str, Any]) -> Document:
+        """The document these fields make, unchecked (``from_dict`` checks what a file says).
+
+        Filled slot by slot: a frozen dataclass's ``__init__`` sets each field through
+        ``object.__setattr__``, and a first start registers 50,000 documents at once. The names
+        many documents share (status, cleaner, encoding) are held once.
+        """
         doc = _new(cls)
         for name, put, default in _DOCUMENT_SLOTS:
             if name in data:
@@ -333,6 +334,13 @@ class Document:
                 put(doc, sys.intern(value) if name in _SHARED_NAMES and type(value) is str else value)
             else:
                 put(doc, {} if default is _FRESH_DICT else default)
+        return doc
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        if "id" not in data:
+            raise ValueError("document field 'id' must be a non-empty string")
+        doc = cls.filled(data)
         if not isinstance(doc.id, str) or not doc.id:
             raise ValueError("document field 'id' must be a non-empty string")
         if doc.status not in STATUSES:

@@ -309,8 +309,8 @@ class AnnotationStore:
                 replace(old, path=path, title=title, words=words, source=source or old.source, cleaner=cleaner,
                         size=size, mtime=mtime, encoding=encoding)
                 if old
-                else Document(doc_id, path, title, words, source=source, cleaner=cleaner, size=size, mtime=mtime,
-                              encoding=encoding)
+                else Document.filled({"id": doc_id, "path": path, "title": title, "words": words, "source": source,
+                                      "cleaner": cleaner, "size": size, "mtime": mtime, "encoding": encoding})
             )
             if doc != old:
                 updated[doc.id] = doc
