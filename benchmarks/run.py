@@ -231,7 +231,8 @@ def inserts(n_existing: int, count: int) -> tuple[float, float]:
         for i in range(count):
             store.create(document="e" * 64, tag="claim", selector=Selector.from_span(text, i, i + 30), annotator="b")
         ours = (time.perf_counter() - t0) / count
-        records = list(store.storage.read()["annotations"].values())
+        # The storage holds each passage as its Annotation; stock TinyDB is given their records.
+        records = [ann.to_dict() for ann in store.storage.read()["annotations"].values()]
         store.close()
 
         db = TinyDB(Path(tmp) / "stock.json")
