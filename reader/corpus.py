@@ -535,9 +535,9 @@ def load_corpus(
     answers = None
     counted = [0]  # answers that came from other processes
     if workers > 1:
-        from .measuring import measured
+        from .measuring import answered
 
-        answers = measured(unread, workers, counted)
+        answers = answered("reader.corpus", unread, workers, _measure_file, counted)
     try:
         for done, ((file, shown, resolved), found) in enumerate(zip(found_files, ahead, strict=True), start=1):
             from_database = found is not None  # its title and words are the database's already
@@ -579,10 +579,21 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _from_measure(measure: Skipped | tuple, file: Path | str, shown: str, max_bytes: int) -> SourceDocument | Skipped:
-    if isinstance(measure, Skipped):
-        return measure
-    doc_id, encoding, size, mtime, title, words = measure
+def _measure_file(item: list | tuple) -> list | dict:
+    """Read and clean one file (``[file, path shown, max bytes, encoding asked]``) and keep only what
+    the library shows: ``[id, encoding, size, mtime, title, words]``, or ``{"skipped": [path, reason]}``.
+    What a reading process answers (``python -m reader.corpus``), and the loader when it cannot."""
+    file, shown, max_bytes, encoding = item
+    found = read_document(Path(file), shown, max_bytes, encoding)
+    if isinstance(found, Skipped):
+        return {"skipped": [found.path, found.reason]}
+    return [found.id, found.encoding, found.size, found.mtime, found.title, found.words]
+
+
+def _from_measure(answer: list | dict, file: Path | str, shown: str, max_bytes: int) -> SourceDocument | Skipped:
+    if isinstance(answer, dict):
+        return Skipped(*answer["skipped"])
+    doc_id, encoding, size, mtime, title, words = answer
     doc = SourceDocument(doc_id, shown, file, None, encoding, size, mtime, max_bytes=max_bytes)  # a Path when asked
     doc.remember(title, words)
     return doc
@@ -628,3 +639,9 @@ def known_documents(store: AnnotationStore, paths: tuple[Path, ...] = (), max_by
             found.overrides = doc.line_overrides()
             corpus.documents.append(found)
     return corpus
+
+
+if __name__ == "__main__":  # a reading process of a first start (see reader/measuring.py)
+    from reader.measuring import serve
+
+    serve(_measure_file)

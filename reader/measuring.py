@@ -1,15 +1,15 @@
-"""Reading and cleaning files in other processes, for a first start on a large corpus.
+"""Work shared among processes, answered in order: how a first start on a large corpus reads
+and cleans its files on every core.
 
-Cleaning is most of a first start's work and one interpreter cleans one file at a time, so
-``python -m reader.measuring`` processes (one per core) read, hash and clean files and send
-back only what the library shows: id, encoding, size, modification time, title and words.
+One interpreter cleans one file at a time, and cleaning is most of a first start's work. The
+loader (``reader.corpus``) starts ``python -m <module>`` once per core; each process is given
+every n-th run of items on its standard input (one JSON line each) and answers each with one
+JSON line, in order, and the answers are read back in the items' order.
 
-They are started as plain commands, not with ``multiprocessing``: its started processes import
-the program's main module again, which runs a whole program that lacks an
-``if __name__ == "__main__"`` guard (a script that starts the reader, say). Each process is
-given every n-th run of files and answers in order, one JSON line per file; the loader reads
-the answers in the files' order. If a process cannot start or stops answering, the files left
-are read in the loader's own thread: the results are the same either way.
+The processes are plain commands, not ``multiprocessing``'s: those import the program's main
+module again, which runs a whole program that lacks an ``if __name__ == "__main__"`` guard (a
+script that starts the reader, say). If a process cannot start or stops answering, the items
+left are answered in this process by ``here``: the answers are the same either way.
 """
 
 from __future__ import annotations
@@ -18,33 +18,22 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from .corpus import Skipped, read_document
-
-# Files handed to a process at once: the processes take turns, run by run.
+# Items handed to a process at once: the processes take turns, run by run.
 RUN = 64
 
-Item = tuple[str, str, int, "str | None"]  # file, path shown, max bytes, encoding asked for
-Measure = Skipped | tuple[str, str, int, int, str, int]  # id, encoding, size, mtime, title, words
 
-
-def measure(item: Item) -> Measure:
-    """Read and clean one file; keep only what the library shows."""
-    file, shown, max_bytes, encoding = item
-    found = read_document(Path(file), shown, max_bytes, encoding)
-    if isinstance(found, Skipped):
-        return found
-    return (found.id, found.encoding, found.size, found.mtime, found.title, found.words)
-
-
-def measured(items: list[Item], workers: int, counted: list[int] | None = None) -> Iterator[Measure]:
-    """``measure`` of each item, in order, from ``workers`` processes (``counted[0]`` counts the
-    answers that came from them); in this thread for what is left if they cannot."""
-    processes = _start(workers)
+def answered(module: str, items: list[Any], workers: int, here: Callable[[Any], Any],
+             counted: list[int] | None = None) -> Iterator[Any]:
+    """The answer to each item, in order, from ``workers`` processes running ``module`` (see
+    ``serve``); ``counted[0]`` counts those that came from them. Items they leave are answered
+    by ``here`` in this thread."""
+    processes = _start(module, workers)
     given = 0
     try:
         if processes:
@@ -54,24 +43,32 @@ def measured(items: list[Item], workers: int, counted: list[int] | None = None) 
                     counted[0] += 1
                 yield answer
     except (OSError, ValueError, orjson.JSONDecodeError):
-        pass  # a process died or spoke nonsense: the rest is read here
+        pass  # a process died or spoke nonsense: the rest is answered here
     finally:  # also when the reading stops early: nothing left running
         for process in processes:
             process.kill()
             process.wait()
     for item in items[given:]:
-        yield measure(item)
+        yield here(item)
 
 
-def _start(workers: int) -> list[subprocess.Popen]:
+def serve(answer: Callable[[Any], Any]) -> None:
+    """A process's side: answer each JSON line of standard input with one JSON line, in order."""
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        out.write(orjson.dumps(answer(orjson.loads(line))) + b"\n")
+        out.flush()  # the loader shows rows as they come
+
+
+def _start(module: str, workers: int) -> list[subprocess.Popen]:
     # The package is found where this one was imported from, whatever the program's own path.
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-    processes = []
+    processes: list[subprocess.Popen] = []
     try:
         for _ in range(workers):
             processes.append(subprocess.Popen(
-                [sys.executable, "-m", "reader.measuring"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, env=env,  # nothing reaches the terminal the reader draws on
             ))
     except OSError:
@@ -82,7 +79,7 @@ def _start(workers: int) -> list[subprocess.Popen]:
     return processes
 
 
-def _answers(items: list[Item], processes: list[subprocess.Popen]) -> Iterator[Measure]:
+def _answers(items: list[Any], processes: list[subprocess.Popen]) -> Iterator[Any]:
     """Runs of ``RUN`` items go to the processes in turn; their answers are read back in the same turn."""
     runs = [items[k : k + RUN] for k in range(0, len(items), RUN)]
     for k, process in enumerate(processes):
@@ -93,35 +90,18 @@ def _answers(items: list[Item], processes: list[subprocess.Popen]) -> Iterator[M
         for _ in run:
             line = out.readline() if out is not None else b""
             if not line:
-                raise OSError("a reading process stopped")
-            answer = orjson.loads(line)
-            yield Skipped(*answer["skipped"]) if isinstance(answer, dict) else tuple(answer)
+                raise OSError("a process stopped answering")
+            yield orjson.loads(line)
 
 
-def _feed(process: subprocess.Popen, items: list[Item]) -> None:
-    """Write a process's share of the files, then close its input (it stops when it has answered them all).
-    A thread of its own: a process writes answers while it is given files, and neither may wait on the other."""
+def _feed(process: subprocess.Popen, items: list[Any]) -> None:
+    """Write a process's share of the items, then close its input (it ends once it has answered
+    them all). A thread of its own: a process answers while it is given items, and neither may
+    wait on the other."""
     try:
         assert process.stdin is not None
         for item in items:
             process.stdin.write(orjson.dumps(item) + b"\n")
         process.stdin.close()
-    except (OSError, ValueError):  # the process is gone (stopped early, or killed): the loader sees it too
+    except (OSError, ValueError):  # the process is gone (it stopped early, or was killed): the loader sees it too
         pass
-
-
-def main() -> None:
-    """Answer each file named on standard input (one JSON line each) with one JSON line, in order."""
-    out = sys.stdout.buffer
-    for line in sys.stdin.buffer:
-        file, shown, max_bytes, encoding = orjson.loads(line)
-        answer = measure((file, shown, max_bytes, encoding))
-        if isinstance(answer, Skipped):
-            out.write(orjson.dumps({"skipped": [answer.path, answer.reason]}) + b"\n")
-        else:
-            out.write(orjson.dumps(answer) + b"\n")
-        out.flush()  # the loader shows rows as they come
-
-
-if __name__ == "__main__":
-    main()
