@@ -155,3 +155,15 @@ def test_files_are_in_path_order_part_by_part(paths: list[list[str]]) -> None:
     # The folder walk sorts shown paths with "/" as the lowest character: the order of their parts.
     shown = ["/".join(parts) for parts in paths]
     assert sorted(shown, key=lambda p: p.replace("/", "\0")) == sorted(shown, key=lambda p: p.split("/"))
+
+
+def test_the_folder_walk_lists_files_in_path_order_part_by_part(tmp_path: Path) -> None:
+    # Names where a plain string order and the order of path parts differ ("-", " " and "." sort
+    # below "/" as characters).
+    for name in ("a/b.txt", "a-b.txt", "a b.txt", "a.b/c.txt", "a.txt", "a/a/z.txt", "ab.txt", "a-b/a.txt"):
+        file = tmp_path / "corpus" / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text("x", encoding="utf-8")
+    shown = [shown for _, shown, _ in reader.corpus._files_of(tmp_path / "corpus")]
+    assert shown == sorted(shown, key=lambda p: Path(p).parts)
+    assert shown.index("a/b.txt") < shown.index("a-b.txt")  # plain strings would put these the other way

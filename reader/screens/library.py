@@ -162,11 +162,10 @@ def positions_in_order(keys: list, backwards: bool) -> list[int]:
 
 @dataclass
 class _Order:
-    """The documents in one order: their ids, and their positions in the corpus's order."""
+    """The documents in one order (their ids, from their positions in the corpus's order)."""
 
     state: tuple[int, int]  # (sort column, documents) it was made for
     ids: InOrder
-    positions: list[int]
 
 
 class LibraryScreen(Screen):
@@ -251,10 +250,10 @@ class LibraryScreen(Screen):
             self._stream_timer = None
         if self._loaded or not self.is_mounted:
             return
-        if len(self.app.corpus.documents) == self.query_one(DocumentTable).row_count:
+        table = self.query_one(DocumentTable)
+        if len(self.app.corpus.documents) == table.row_count:
             return
         now = time.monotonic()
-        table = self.query_one(DocumentTable)
         # Once the rows fill the screen, more rows only move the scroll bar: list them once a second
         # (each listing is a new layout and a full frame, and the reading shares the interpreter).
         full = table.row_count >= table.size.height
@@ -334,7 +333,7 @@ class LibraryScreen(Screen):
             aligned = self._aligned.extended(documents)
             keys, backwards = self._sort_keys(aligned)
             order = positions_in_order(keys, backwards)  # ties keep corpus order
-            self._ordered = _Order(state, InOrder(aligned.ids, order), order)
+            self._ordered = _Order(state, InOrder(aligned.ids, order))
         return self._ordered
 
     def _columns(self) -> list[Column]:
