@@ -410,7 +410,7 @@ class SourceDocument:
     def words(self) -> int:
         words = self._words
         if words is None:
-            words = self._words = len(self.text.split())
+            words = self._words = self.cleaned.words
         return words
 
 
@@ -444,7 +444,11 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
         if info.st_size > max_bytes:
             return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB ({info.st_size / 1024 / 1024:.1f} MB)")
         with open(file, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # As much as the file holds, and a byte more to see if it grew: asking for the most
+            # allowed would make the buffer of that size for every small file.
+            data = fh.read(min(info.st_size, max_bytes) + 1)
+            if len(data) > info.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
         if len(data) > max_bytes:
             return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB")
     except OSError as err:

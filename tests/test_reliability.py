@@ -77,6 +77,20 @@ def _check_document(found: SourceDocument | Skipped) -> None:
             assert cleaned.raw[cleaned.to_raw(i)] == cleaned.text[i]
 
 
+def test_a_file_is_read_whole_up_to_the_limit_and_never_past_it(tmp_path: Path) -> None:
+    # Only as much as the file says it holds is asked for, and a byte more: a file that holds
+    # more than its size says (it grew, or the system does not know) is still read to the limit.
+    file = tmp_path / "page.txt"
+    file.write_bytes(b"A line of the page.\n" * 50)
+    assert read_document(file, "page.txt", max_bytes=1000).raw == "A line of the page.\n" * 50
+    assert read_document(file, "page.txt", max_bytes=999).reason.startswith("larger than")
+    status = Path("/proc/self/status")
+    if status.exists() and status.stat().st_size == 0:  # Linux says 0 and holds a page of text
+        found = read_document(status, "status")
+        assert isinstance(found, SourceDocument) and "Pid:" in found.raw and len(found.raw) > 200
+        assert read_document(status, "status", max_bytes=100).reason == "larger than 9.53674e-05 MB"
+
+
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=hostile_bytes)
 def test_hostile_files_load_literally_or_are_skipped_with_a_reason(tmp_path_factory, data: bytes) -> None:
