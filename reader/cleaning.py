@@ -97,6 +97,20 @@ def _appeal_pattern(word: str) -> re.Pattern[str]:
     return re.compile(_APPEALS[word])
 
 
+def _alternatives(pattern: str) -> list[str]:
+    """A pattern's alternatives at the top level (``a|(?:b|c)`` → ``a``, ``(?:b|c)``)."""
+    found, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "(" and pattern[i - 1 : i] != "\\":
+            depth += 1
+        elif ch == ")" and pattern[i - 1 : i] != "\\":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            found.append(pattern[start:i])
+            start = i + 1
+    return [*found, pattern[start:]]
+
+
 # Tokens (as white-space splitting leaves them, with punctuation) that start that search, and
 # the word to search from.
 _TOKEN_HEADS = ("", "(", "[", '"', "“", "«", "'", "‘")
@@ -113,6 +127,13 @@ _APPEAL_TOKENS = {
 }
 _APPEAL_TOKENS.update(
     {head + "think?" + tail: ("think?", "think?") for head in _TOKEN_HEADS for tail in ("", '"', "”", "»", "'", "’")}
+)
+
+# Appeals that begin with the word that starts their search ("support us"): tried only where the
+# word stands, not at every place of the window around it.
+_APPEALS_FROM_WORD = frozenset(
+    word for word, forms in _APPEAL_FORMS.items()
+    if all(alternative.lstrip("^").startswith(forms) for alternative in _alternatives(_APPEALS[word]))
 )
 
 # Where an appeal can begin and end around the word in it ("the article was originally published on").
@@ -132,6 +153,7 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
     tail = len(lowered) - APPEAL_TAIL
     for word, form in found:
         pattern = _appeal_pattern(word)
+        from_word = word in _APPEALS_FROM_WORD
         at = lowered.find(form)
         while at >= 0:
             start, end = max(0, at - _APPEAL_BEFORE_WORD), at + len(form) + _APPEAL_AFTER_WORD
@@ -139,7 +161,9 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
                 end = min(end, APPEAL_HEAD)
             elif long_line:
                 start = max(start, tail)
-            if (not long_line or at < APPEAL_HEAD or at >= tail) and pattern.search(lowered, start, end):
+            if (not long_line or at < APPEAL_HEAD or at >= tail) and (
+                pattern.match(lowered, at, end) if from_word else pattern.search(lowered, start, end)
+            ):
                 return True
             at = lowered.find(form, at + 1)
     return False
@@ -235,6 +259,7 @@ class _Page:
     reasons: list[str]
     words: list[int]
     ratios: list[float]  # share of function words
+    splits: list[int]  # white-space separated tokens (the reader's word count)
     tokens: int = 0
     stopwords: int = 0
     comments: bool = False  # some line looks like a comment header
@@ -274,6 +299,13 @@ class Cleaned:
             pieces.append((pos, starts[number] + len(line) - len(line.lstrip()), len(stripped)))
             pos += len(stripped)
         return pieces
+
+    @cached_property
+    def words(self) -> int:
+        """``len(text.split())``, from the counts made while judging the lines (kept lines are
+        joined by blank lines, so no word spans two of them)."""
+        page = self._page
+        return sum(n for kind, n in zip(page.kinds, page.splits, strict=True) if kind in _KEPT)
 
     @cached_property
     def kept_by_annotator(self) -> list[int]:
@@ -459,11 +491,11 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
                     kind = NEAR
                 else:
                     kind, reason = SHORT, "short line"
-        rows.append((number, stripped, kind, reason, words, ratio))
+        rows.append((number, stripped, kind, reason, words, ratio, len(tokens)))
     if not rows:
-        return _Page([], [], [], [], [], [])
-    numbers, strips, kinds, reasons, words_of, ratios = zip(*rows, strict=True)
-    return _Page(list(numbers), list(strips), list(kinds), list(reasons), list(words_of), list(ratios),
+        return _Page([], [], [], [], [], [], [])
+    numbers, strips, kinds, reasons, words_of, ratios, splits = zip(*rows, strict=True)
+    return _Page(list(numbers), list(strips), list(kinds), list(reasons), list(words_of), list(ratios), list(splits),
                  tokens_total, stops_total, comments)
 
 
@@ -665,6 +697,8 @@ def _dated(page: _Page, k: int) -> bool:
 
 
 def _gap_is_small(page: _Page, a: int, b: int) -> bool:
+    if b == a + 1:  # neighbours
+        return True
     if b - a - 1 > 4:
         return False
     between = page.kinds[a + 1 : b]

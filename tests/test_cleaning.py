@@ -106,6 +106,15 @@ def test_to_raw_maps_every_character_property(raw: str) -> None:
             assert raw[raw_start:raw_end] == cleaned.text[start:end]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(paragraph, st.just(""), st.just("  * Menu"), st.just("Ａ\u2003b\u00a0c\u1680İ")),
+                min_size=1, max_size=30).map("\n".join))
+def test_the_word_count_is_the_white_space_tokens_of_the_text(raw: str) -> None:
+    # Counted while the lines are judged, not by splitting the text again.
+    cleaned = clean(raw)
+    assert cleaned.words == len(cleaned.text.split())
+
+
 PLAIN = """The Long Road Back
 
 The council met on Tuesday to discuss the budget, and the mayor said the city would need to borrow again next year.
