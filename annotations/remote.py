@@ -33,7 +33,7 @@ from .store import AnnotationStore
 #: What a session may ask of the store.
 METHODS = frozenset(
     {
-        "annotations", "get", "documents", "document", "register_document", "register_documents", "set_status",
+        "annotations", "get", "documents", "document", "documents_of", "register_document", "register_documents", "set_status",
         "set_position", "last_opened", "counts_by_tag", "counts_by_document", "counts_by_annotator",
         "counts_unsettled", "create", "put",
         "retag", "set_note", "move", "delete", "replace_all", "apply_batch", "put_document", "relations", "relation", "relations_of",
@@ -208,6 +208,9 @@ class RemoteStore:
 
     def document(self, doc_id: str) -> Document | None:
         return self._call("document", doc_id)
+
+    def documents_of(self, ids: Iterable[str]) -> list[Document | None]:
+        return list(self._call("documents_of", list(ids)))
 
     def register_documents(self, docs: Iterable[tuple]) -> None:
         self._call("register_documents", list(docs))

@@ -120,7 +120,8 @@ async def test_every_column_sorts_as_it_says(tmp_path: Path, many: Path) -> None
     app.store.close()
 
 
-@given(st.one_of(st.lists(st.integers(0, 5)), st.lists(st.integers()), st.lists(st.sampled_from(["new", "done", ""]))),
+@given(st.one_of(st.lists(st.integers(0, 5)), st.lists(st.integers()), st.lists(st.sampled_from(["new", "done", ""])),
+                 st.lists(st.integers(0, 40), min_size=300)),  # repeating, with more values than FEW_KEYS
        st.booleans())
 def test_positions_in_order_are_a_stable_sort(keys: list, backwards: bool) -> None:
     # Grouped (keys that repeat) or sorted, the order is the stable sort's: ties keep corpus order.

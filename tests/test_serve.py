@@ -63,6 +63,7 @@ def test_remote_store_does_what_the_store_does(store_server) -> None:
         assert alice.counts_by_tag() == {"source": 1}
         alice.set_status("d" * 64, "done", "alice")
         assert bob.document("d" * 64).statuses == {"alice": "done"}
+        assert bob.documents_of(["e" * 64, "d" * 64]) == [None, store.document("d" * 64)]  # many at once, in order
         with pytest.raises(NotFound, match="no annotation"):
             bob.retag("nope", "claim")
         assert alice.delete(ann.id).id == ann.id and len(bob) == 0

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter, contains, is_not
+from operator import attrgetter, contains, eq, is_, is_not
 
 from rich.text import Text
 from textual import on
@@ -18,7 +18,6 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from annotations.model import Document
-from annotations.store import AnnotationStore
 from reader.corpus import SourceDocument
 from reader.layout import display_text
 from reader.widgets.bars import KeyBar, TitleBar
@@ -28,6 +27,8 @@ from reader.widgets.document_table import Column, DocumentTable
 MIN_TITLE = 24
 # A sort looks at this many keys to tell whether they repeat (then it groups them) or not.
 SORT_SAMPLE = 1024
+# Keys with at most this many values are ordered by one pass over them per value, not grouped.
+FEW_KEYS = 8
 # While documents are read, rows are listed again at most this often (seconds) once they fill the screen.
 STREAM_FULL_EVERY = 1.0
 
@@ -90,13 +91,12 @@ class _Aligned:
         return haystacks
 
 
-def _document_lookup(store) -> Callable[[str], Document | None]:
-    """What the database remembers of a document, by id: asked directly of a database in this
-    process (a dictionary's lookup), from one copy of them all for another's (``margin serve``'s
-    store, where each question is a round trip)."""
-    if isinstance(store, AnnotationStore):
-        return store.document
-    return {doc.id: doc for doc in store.documents()}.get
+def _stored_field(stored: list[Document | None], name: str, unknown: str) -> list:
+    """One field of each document the database remembers (``unknown`` for the others): read in C
+    when the database knows them all, as it does once the library is listed."""
+    if not any(map(is_, stored, repeat(None))):
+        return list(map(attrgetter(name), stored))
+    return [getattr(doc, name) if doc is not None else unknown for doc in stored]
 
 
 class InOrder(Sequence[str]):
@@ -151,6 +151,11 @@ def positions_in_order(keys: list, backwards: bool) -> list[int]:
     if len(set(sample)) * 8 > len(sample):  # keys mostly distinct (titles, paths): no set of them all
         return sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
     distinct = set(keys)
+    if len(distinct) <= FEW_KEYS:  # a status, counts mostly 0: one pass in C per key
+        positions, few = range(len(keys)), []
+        for key in sorted(distinct, reverse=backwards):
+            few += compress(positions, map(eq, keys, repeat(key)))
+        return few
     groups: dict = {key: [] for key in distinct}
     for position, key in enumerate(keys):
         groups[key].append(position)
@@ -425,13 +430,11 @@ class LibraryScreen(Screen):
             else:
                 tag = key[4:]
                 totals = {doc_id: by_tag[tag] for doc_id, by_tag in counts.items() if by_tag.get(tag)}
-            return [totals.get(doc_id, 0) for doc_id in aligned.ids], True
+            return list(map(totals.get, aligned.ids, repeat(0))), True
         if key == "status":
-            stored = _document_lookup(store)
-            return [doc.status if (doc := stored(doc_id)) is not None else "new" for doc_id in aligned.ids], False
+            return _stored_field(store.documents_of(aligned.ids), "status", "new"), False
         if key == "last opened":  # never opened: last
-            stored = _document_lookup(store)
-            return [doc.last_opened if (doc := stored(doc_id)) is not None else "" for doc_id in aligned.ids], True
+            return _stored_field(store.documents_of(aligned.ids), "last_opened", ""), True
         return aligned.paths, False
 
     def action_sort(self) -> None:
