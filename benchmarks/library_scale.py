@@ -31,17 +31,19 @@ from pathlib import Path
 
 from benchmarks.common import LATER_START, ROOT, Row, article, peak_kb_code, print_row
 
+# Changes whenever the generated articles do: a corpus made by another version is made again.
+CORPUS_VERSION = "2: distinct headlines"
+
 
 def corpus(n: int) -> Path:
     root = Path(tempfile.gettempdir()) / f"margin-corpus-{n}"
     done = root / ".complete"
-    if not done.exists():
+    if not done.exists() or done.read_text(encoding="utf-8") != CORPUS_VERSION:
+        done.unlink(missing_ok=True)
         root.mkdir(exist_ok=True)
         for k in range(n):
-            path = root / f"{k:06d}.txt"
-            if not path.exists():
-                path.write_text(article(5000, seed=k), encoding="utf-8")
-        done.touch()
+            (root / f"{k:06d}.txt").write_text(article(5000, seed=k), encoding="utf-8")
+        done.write_text(CORPUS_VERSION, encoding="utf-8")
     return root
 
 
@@ -122,13 +124,13 @@ async def _in_app(root: Path, db: Path) -> dict[str, float]:
         await pilot.pause()
         library = app.screen
         keys = []
-        for text in ("m", "me", "mea", "meas"):  # a word typed key by key
+        for text in ("t", "ta", "tal", "talk"):  # a word typed key by key (every row has a "t", a tenth "talk")
             library._filter = text
             t0 = time.perf_counter()
             library._refilter()  # what one key costs once the typing pauses
             keys.append(await frames.first(t0, library))
             await pilot.pause()
-        found["filter"] = min(keys)
+        found["filter"] = sorted(keys)[len(keys) // 2]  # the median key
         library._filter = ""
         library.refresh_table()
         await pilot.pause()
