@@ -42,6 +42,8 @@ from .terminal import sanitise
 LARGE_DOCUMENT = 1_000_000
 # Progress of the loading reaches the library at most this often (seconds): each report is a message to handle.
 PROGRESS_EVERY = 0.5
+# While documents are read, the database is told of those read so far at most this often (seconds).
+REMEMBER_EVERY = 2.0
 
 # Remembered documents larger than this are cleaned in the background once the library is shown,
 # so that opening them is as quick as opening a small one; smaller ones are cleaned when opened.
@@ -77,6 +79,11 @@ class MarginApp(App):
         self.corpus = corpus or Corpus()  # loaded in a worker when not given (see on_mount)
         self._corpus_given = corpus is not None
         self._asked_to_open = False  # a document was opened: a resume would come too late to be wanted
+        # How many of the corpus's documents the database has been told of (while they are read,
+        # each report of progress tells it of the new ones: the end of a first start need not).
+        self._remembered = 0
+        self._remembered_at = time.monotonic()
+        self._remember_failed = False
         self.paths = paths
         self.max_bytes = max_bytes
         self.encoding = encoding  # --encoding: read every document in it instead of detecting
@@ -194,24 +201,51 @@ class MarginApp(App):
         self.corpus = corpus
         self._corpus_ready()
 
+    def on_corpus_progress(self, message: CorpusProgress) -> None:
+        """Tell the database of the documents read so far, every few seconds while the rest are
+        read (the library has shown the report; it comes here after). Each telling is a journal
+        line written through to the disk: not one per report."""
+        now = time.monotonic()
+        if now - self._remembered_at >= REMEMBER_EVERY:
+            self._remembered_at = now
+            self._remember_from(self._remembered)
+
+    def _remember_from(self, start: int, also: list[SourceDocument] | None = None) -> None:
+        """Remember the path, title, words and file of the corpus's documents from ``start`` on (and
+        of ``also``): a later start takes them from there. Documents are only ever appended, so
+        ``_remembered`` says how far the database has been told."""
+        documents = self.corpus.documents[start:]  # a copy: the loader may be adding to it
+        if self.store.read_only or not (documents or also):
+            return
+        version = cleaner_version()
+        try:
+            self.store.register_documents(
+                [(d.id, d.path, d.title, d.words, d.source, version, d.size, d.mtime, d.encoding)
+                 for d in [*(also or ()), *documents]]
+            )
+        except MarginError as err:
+            if not self._remember_failed:  # said once, not at every report of a long start
+                self.notify(f"Could not save the document list: {err}", severity="error")
+            self._remember_failed = True
+            return
+        self._remembered = start + len(documents)
+        self._remember_failed = False
+
     def _corpus_ready(self) -> None:
         """The documents are known: remember them, say what was skipped, reopen where the annotator was."""
+        recleaned = []
         for doc_id, overrides in line_overrides(self.store).items():  # the annotator's word over the cleaner's
             doc = self.corpus.by_id(doc_id)
             if doc is not None and doc.overrides != overrides:
                 doc.reclean(overrides)
+                recleaned.append(doc)
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen) and screen.is_mounted:
                 screen.corpus_loaded()
-        if not self.store.read_only:
-            try:
-                version = cleaner_version()
-                self.store.register_documents(
-                    [(d.id, d.path, d.title, d.words, d.source, version, d.size, d.mtime, d.encoding)
-                     for d in self.corpus.documents]
-                )
-            except MarginError as err:
-                self.notify(f"Could not save the document list: {err}", severity="error")
+        # Those not told of yet, and those whose title the overrides may have changed (all of them
+        # if telling failed on the way, or the list is another one).
+        failed = self._remember_failed or self._remembered > len(self.corpus.documents)
+        self._remember_from(0 if failed else self._remembered, recleaned)
         if self.corpus.skipped:
             lines = "\n".join(f"{s.path}: {s.reason}" for s in self.corpus.skipped[:8])
             more = f"\n… and {len(self.corpus.skipped) - 8} more" if len(self.corpus.skipped) > 8 else ""

@@ -295,22 +295,30 @@ def pause_loading(monkeypatch, at: int):
 
 
 async def test_a_first_start_lists_documents_as_they_are_read(db_path: Path, monkeypatch) -> None:
+    import reader.app
+
     halfway, release = pause_loading(monkeypatch, at=3)
+    monkeypatch.setattr(reader.app, "REMEMBER_EVERY", 0)
     store = AnnotationStore(db_path)
     app = MarginApp(paths=(SEEDS,), store=store, annotator="tester", resume=False)
     async with app.run_test(size=(120, 30)) as pilot:
         table = app.screen.query_one("#documents")
         for _ in range(300):
-            if halfway.is_set() and table.row_count == 3:
+            if halfway.is_set() and table.row_count == 3 and len(store.documents()) == 3:
                 break
             await pilot.pause(0.01)
         assert halfway.is_set() and table.row_count == 3, "the documents read were not listed while the rest were read"
         assert "reading documents… 3 of 5" in app.screen.sub_title
+        # The database is told of them meanwhile, not all at once at the end.
+        assert [d.path for d in store.documents()] == [d.path for d in app.corpus.documents[:3]]
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 5 and "showing 5 · " in app.screen.sub_title
+        assert {d.id: d.title for d in store.documents()} == {d.id: d.title for d in app.corpus.documents}
     store.close()
+    with AnnotationStore(db_path, read_only=True) as again:  # and it is on the disk
+        assert len(again.documents()) == 5 and all(d.cleaner == cleaner_version() and d.size > 0 for d in again.documents())
 
 
 def remembered_then_changed_in_place(tmp_path: Path, db_path: Path, *, encodings: bool) -> tuple[Path, str]:
