@@ -134,6 +134,8 @@ def known_files(store: AnnotationStore) -> dict[str, KnownFile]:
 
 
 def normalise_newlines(text: str) -> str:
+    if "\r" not in text:  # most files: one look, no copy
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -433,12 +435,15 @@ class Corpus:
         return index.get(doc_id)
 
 
-def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
+def read_document(file: Path | str, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
                   encoding: str | None = None) -> SourceDocument | Skipped:
     """Read one file; only a regular file, and never more than ``max_bytes`` (a device or a pipe
-    named as a document — ``/dev/zero``, a FIFO — is skipped, not read forever)."""
+    named as a document — ``/dev/zero``, a FIFO — is skipped, not read forever).
+
+    ``file`` may stay a string: a first start reads 50,000 of them, and a ``Path`` each costs more
+    than hashing the file."""
     try:
-        info = file.stat()
+        info = os.stat(file)
         if not stat.S_ISREG(info.st_mode):
             return Skipped(shown_as, "not a regular file")
         if info.st_size > max_bytes:
@@ -453,7 +458,7 @@ def read_document(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES,
             return Skipped(shown_as, f"larger than {max_bytes / 1024 / 1024:g} MB")
     except OSError as err:
         return Skipped(shown_as, f"unreadable: {err.strerror or err}")
-    text, how = decode_page(data, encoding, html=file.suffix.lower() in HTML_SUFFIXES)
+    text, how = decode_page(data, encoding, html=os.path.splitext(file)[1].lower() in HTML_SUFFIXES)
     if text is None:
         return Skipped(shown_as, how)
     return SourceDocument(hashlib.sha256(data).hexdigest(), shown_as, file, text, how, info.st_size, info.st_mtime_ns,
@@ -588,7 +593,7 @@ def _measure_file(item: list | tuple) -> list | dict:
     the library shows: ``[id, encoding, size, mtime, title, words]``, or ``{"skipped": [path, reason]}``.
     What a reading process answers (``python -m reader.corpus``), and the loader when it cannot."""
     file, shown, max_bytes, encoding = item
-    found = read_document(Path(file), shown, max_bytes, encoding)
+    found = read_document(file, shown, max_bytes, encoding)
     if isinstance(found, Skipped):
         return {"skipped": [found.path, found.reason]}
     return [found.id, found.encoding, found.size, found.mtime, found.title, found.words]
