@@ -170,12 +170,15 @@ async def _in_app(root: Path, db: Path) -> dict[str, float]:
     return found
 
 
-def _first_start(root: Path, db: Path, n: int) -> tuple[float, float]:
-    """Documents per second of a first start (every file read, hashed and cleaned), and its peak MB."""
-    for old in db.parent.glob(db.name + "*"):
-        old.unlink()
-    seconds, peak = _process(LATER_START, str(db), str(root))
-    return n / seconds, peak
+def _first_start(root: Path, db: Path, n: int, repeat: int = 1) -> tuple[float, float]:
+    """Documents per second of a first start (every file read, hashed and cleaned), and its peak MB:
+    the better of ``repeat`` starts, each on a new database (as the other rows take the best of two)."""
+    runs = []
+    for _ in range(repeat):
+        for old in db.parent.glob(db.name + "*"):
+            old.unlink()
+        runs.append(_process(LATER_START, str(db), str(root)))
+    return n / min(t for t, _ in runs), min(m for _, m in runs)
 
 
 def _listing(root: Path, db: Path) -> dict[str, float]:
@@ -205,7 +208,7 @@ def rows(n: int, add) -> None:
     root, small = corpus(n), corpus(1000)
     with tempfile.TemporaryDirectory() as tmp:
         db, small_db = Path(tmp) / "db.json", Path(tmp) / "small.json"
-        rate, first_mb = _first_start(root, db, n)
+        rate, first_mb = _first_start(root, db, n, repeat=2)
         add(Row(f"first start, {n:,} documents (docs/s)", rate, 2000, "/s", "≥ 2,000/s", rate >= 2000,
                 "baseline column: the target", faster=False))
         titles = Path(tmp) / "titles.txt"
