@@ -128,6 +128,21 @@ def test_positions_in_order_are_a_stable_sort(keys: list, backwards: bool) -> No
     assert positions_in_order(keys, backwards) == sorted(range(len(keys)), key=keys.__getitem__, reverse=backwards)
 
 
+def test_a_sort_by_what_the_database_remembers_takes_a_default_for_documents_it_does_not_know(tmp_path: Path) -> None:
+    # A read-only database that never heard of a document (its records were not written): "new", never opened.
+    from annotations.store import AnnotationStore
+    from reader.screens.library import _stored_field
+
+    with AnnotationStore(tmp_path / "db.json") as store:
+        store.register_document("a" * 64, path="a.txt", title="A")
+        store.set_status("a" * 64, "done")
+        stored = store.documents_of(["b" * 64, "a" * 64])
+        assert stored[0] is None and stored[1].status == "done"
+        assert _stored_field(stored, "status", "new") == ["new", "done"]
+        assert _stored_field(stored[1:], "status", "new") == ["done"]  # all known: read in C
+        assert _stored_field(stored, "last_opened", "") == ["", ""]
+
+
 def test_ids_in_order_are_looked_up_as_asked() -> None:
     ids = ["a", "b", "c", "d"]
     rows = InOrder(ids, [2, 0, 3, 1])

@@ -19,7 +19,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style as ContentStyle
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -93,6 +95,7 @@ class DocumentScreen(Screen):
         self._save_timer: Timer | None = None
         self._panel_ids: list[str] = []
         self._panel_pending = False
+        self._panel_styles: dict[tuple[str, int], ContentStyle] = {}  # (Rich style, theme) → the panel's
         self.panel_wanted: bool | None = None  # p: the annotator's choice; None: as the width allows
 
     @staticmethod
@@ -256,6 +259,15 @@ class DocumentScreen(Screen):
             self._panel_pending = True
             self.call_after_refresh(self._rebuild_panel)
 
+    def _panel_style(self, spec: str) -> ContentStyle:
+        """A Rich style (``"bold red reverse"``) as the side panel's labels hold it, converted once."""
+        theme = self.app.ansi_theme
+        converted = self._panel_styles.get((spec, id(theme)))
+        if converted is None:
+            converted = ContentStyle.from_rich_style(self.app.console.get_style(spec), theme)
+            self._panel_styles[(spec, id(theme))] = converted
+        return converted
+
     def _rebuild_panel(self) -> None:
         self._panel_pending = False
         if not self.is_mounted:
@@ -272,29 +284,33 @@ class DocumentScreen(Screen):
         for rel in self.store.relations(document=self.document.id):
             links.setdefault(rel.from_id, []).append(rel)
             links.setdefault(rel.to_id, []).append(rel)
+        styled = self._panel_style
         for a in anns:
-            label = Text()
-            label.append(f" {display_text(a.tag)} ", style=f"bold {tagset.colour(a.tag)} reverse")
+            parts: list[str | tuple[str, ContentStyle]] = [
+                (f" {display_text(a.tag)} ", styled(f"bold {tagset.colour(a.tag)} reverse"))
+            ]
             if a.annotator and a.annotator != self.app.annotator:
-                label.append(f" {display_text(a.annotator)}", style="italic dim")
+                parts.append((f" {display_text(a.annotator)}", styled("italic dim")))
             if a.orphan:
-                label.append(" orphan", style="bold red")
+                parts.append((" orphan", styled("bold red")))
             elif a.review:
-                label.append(" review (c confirms)", style="bold yellow")
+                parts.append((" review (c confirms)", styled("bold yellow")))
             quote = display_text(a.text.replace("\n", " "))
-            label.append(" " + (quote[:QUOTE_CHARS] + "…" if len(quote) > QUOTE_CHARS else quote))
+            parts.append(" " + (quote[:QUOTE_CHARS] + "…" if len(quote) > QUOTE_CHARS else quote))
             if a.attributes:
-                label.append("\n   " + display_text(" · ".join(f"{k}={v}" for k, v in a.attributes.items())),
-                             style="dim")
+                parts.append(("\n   " + display_text(" · ".join(f"{k}={v}" for k, v in a.attributes.items())),
+                              styled("dim")))
             for rel in links.get(a.id, []):
                 other_id = rel.to_id if rel.from_id == a.id else rel.from_id
                 other = by_id.get(other_id) or self.store.get(other_id)
                 arrow = "→" if rel.from_id == a.id else "←"
                 known = "" if self.session.schema.relation(rel.type) else " (not in the schema)"
                 target = f"{other.tag}: “{short(display_text(other.text), 30)}”" if other else "(gone)"
-                label.append(f"\n   {arrow} {display_text(rel.type)}{known} {display_text(target)}", style="italic")
+                parts.append((f"\n   {arrow} {display_text(rel.type)}{known} {display_text(target)}", styled("italic")))
             if a.note:
-                label.append(f"\n   ✎ {display_text(a.note)}", style="italic")
+                parts.append((f"\n   ✎ {display_text(a.note)}", styled("italic")))
+            # Content, not Rich Text: a list of 1,000 passages would convert each label before measuring it.
+            label = Content.assemble(*parts)
             options.append(Option(label, id=a.id))
             self._panel_ids.append(a.id)
         panel.add_options(options)
