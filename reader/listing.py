@@ -98,18 +98,20 @@ def print_documents(corpus: Corpus, store: AnnotationStore | None, tagset: Tagse
 
 def _print_plain(entries: list[tuple[Any, Any, str]], tags: list[str]) -> None:
     """Piped to a file or a program: one plain line per document, columns aligned with spaces."""
-    header = ["title", "path", "words", *tags, "status"]
     zeros = ["0"] * len(tags)
     lines = [[safe_text(doc.title), safe_text(doc.path), f"{doc.words:,}",
               *([str(counts.get(t, 0)) for t in tags] if counts else zeros), safe_text(status)]
              for doc, counts, status in entries]
-    widths = [max(map(len, column)) for column in zip(header, *lines, strict=True)]
-    # One format for every line, made once: text columns padded on the right, numbers on the left.
-    numeric = {2, *range(3, 3 + len(tags))}
-    line_format = "  ".join(f"{{:{'>' if k in numeric else '<'}{w}}}" for k, w in enumerate(widths))
-    text = "\n".join(line_format.format(*line).rstrip() for line in [header, *lines])
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(_aligned(["title", "path", "words", *tags, "status"], lines, {2, *range(3, 3 + len(tags))}))
     sys.stdout.flush()
+
+
+def _aligned(header: list[str], lines: list[list[str]], numeric: set[int]) -> str:
+    """Lines of columns aligned with spaces: text padded on the right, numbers (``numeric``
+    columns) on the left; one format for every line, made once."""
+    widths = [max(map(len, column)) for column in zip(header, *lines, strict=True)]
+    line_format = "  ".join(f"{{:{'>' if k in numeric else '<'}{w}}}" for k, w in enumerate(widths))
+    return "\n".join(line_format.format(*line).rstrip() for line in [header, *lines]) + "\n"
 
 
 def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
@@ -140,9 +142,31 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
             }
         )
         return
-    console = _console()
-    console.print(Text(safe_text(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans, {to_review} to review) — {store.path}")))
+    summary = safe_text(f"{len(store)} passages in {len(by_doc)} documents ({orphans} orphans, {to_review} to review) — {store.path}")
     tags = [t for t, _ in by_tag.most_common()]
+    rows = []  # each document: name, status, count per tag
+    for doc_id, counts in sorted(by_doc.items(), key=lambda kv: docs[kv[0]].path if kv[0] in docs else kv[0]):
+        doc = docs.get(doc_id)
+        name = (doc.title or doc.path) if doc else doc_id[:12]
+        status = doc.status if doc else "new"
+        if doc and doc.statuses:
+            status = ", ".join(f"{who}: {st}" for who, st in sorted(doc.statuses.items()))
+        rows.append((safe_text(name), safe_text(status), [counts.get(t, 0) for t in tags]))
+    if not _terminal():  # piped: plain aligned lines (a table of 1,000 documents takes Rich a second)
+        sys.stdout.write("\n\n".join(section.rstrip("\n") for section in [
+            summary,
+            "by tag\n" + _aligned(["tag", "passages"], [[safe_text(t), str(n)] for t, n in by_tag.most_common()], {1}),
+            "by document\n" + _aligned(["document", "status", *map(safe_text, tags)],
+                                       [[name, status, *map(str, counts)] for name, status, counts in rows],
+                                       set(range(2, 2 + len(tags)))),
+            "by annotator\n" + _aligned(["annotator", "passages"],
+                                        [[safe_text(who or "(none)"), str(n)] for who, n in by_annotator.most_common()],
+                                        {1}),
+        ]) + "\n")
+        sys.stdout.flush()
+        return
+    console = _console()
+    console.print(Text(summary))
     table = Table(title="by tag", title_justify="left")
     table.add_column("tag")
     table.add_column("passages", justify="right")
@@ -154,13 +178,8 @@ def print_stats(store: AnnotationStore, *, as_json: bool) -> None:
     table.add_column("status")
     for tag in tags:
         table.add_column(Text(safe_text(tag)), justify="right")
-    for doc_id, counts in sorted(by_doc.items(), key=lambda kv: docs[kv[0]].path if kv[0] in docs else kv[0]):
-        doc = docs.get(doc_id)
-        name = (doc.title or doc.path) if doc else doc_id[:12]
-        status = doc.status if doc else "new"
-        if doc and doc.statuses:
-            status = ", ".join(f"{who}: {st}" for who, st in sorted(doc.statuses.items()))
-        table.add_row(Text(safe_text(name)), Text(safe_text(status)), *[str(counts.get(t, 0) or "") for t in tags])
+    for name, status, counts in rows:
+        table.add_row(Text(name), Text(status), *[str(n or "") for n in counts])
     console.print(table)
     table = Table(title="by annotator", title_justify="left")
     table.add_column("annotator")

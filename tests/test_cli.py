@@ -54,6 +54,21 @@ def test_margin_db_environment_variable(db_path: Path) -> None:
     assert stats["by_document"][0]["path"] == "x.txt"
 
 
+def test_stats_piped_are_plain_aligned_lines(db_path: Path) -> None:
+    # A program reading the counts gets columns split by spaces, not a drawn table.
+    seeded_db(db_path)
+    out = run_margin("stats", "--db", db_path).stdout
+    assert not any(ch in out for ch in "┏┃│━─")
+    sections = out.rstrip("\n").split("\n\n")
+    assert sections[0].startswith("2 passages in 1 documents")
+    assert sections[1].split("\n")[0] == "by tag" and {line.split()[0] for line in sections[1].split("\n")[2:]} == {
+        "claim", "source"}
+    header, row = sections[2].split("\n")[1:]
+    assert header.split()[:2] == ["document", "status"] and row.split()[-2:] == ["1", "1"]
+    assert len(header) == len(row)  # numbers aligned under their heading
+    assert sections[3].split("\n")[0] == "by annotator"
+
+
 def test_export_filters_and_file_output(db_path: Path, tmp_path: Path) -> None:
     seeded_db(db_path)
     out = tmp_path / "out.jsonl"
