@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
 from . import formats
@@ -53,7 +54,7 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
     passages = store.annotations(tags=selection.tags or None, annotator=selection.annotator)
     if doc_ids is not None:
         passages = [a for a in passages if a.document in doc_ids]
-    used = {a.document for a in passages}
+    used = set(map(attrgetter("document"), passages))  # in C: an export may hold a million passages
     documents = [store.document(d) or Document(d) for d in sorted(used)]
     if doc_ids is not None:
         documents += [d for i in sorted(doc_ids - used) if (d := store.document(i)) is not None]
@@ -65,8 +66,10 @@ def bundle(store: AnnotationStore, selection: Selection, texts: dict[str, str] |
                 documents.append(doc)
     # Exports carry a document's path inside the corpus only, never where it lies on this machine.
     documents = [replace(d, path=safe_document_path(d.path), source="") for d in documents]
-    exported = {p.id for p in passages}
-    relations = [r for r in store.relations() if r.from_id in exported and r.to_id in exported]
+    relations = store.relations()
+    if relations:  # those between two passages exported
+        exported = set(map(attrgetter("id"), passages))
+        relations = [r for r in relations if r.from_id in exported and r.to_id in exported]
     return ExportBundle(documents=documents, passages=passages, exported=utc_now(), texts=texts or {},
                         options={"excel": selection.excel, "ls_email_domain": selection.ls_email_domain},
                         relations=relations, schema=store.schema())
