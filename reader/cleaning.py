@@ -185,6 +185,13 @@ _COMMENT_HEAD = re.compile(
     rf"|^(?:top[\s-]rated|all|show|view|load|read|latest|recent|reader|readers'?|join\s+the)?\s*{_COMMENT_WORDS}\s*(?:\(\d+\))?\W*$",
     re.IGNORECASE,
 )
+# "About Halloween, she writes:", "As you may recall, Colon writes:": the article introducing a
+# quotation, not a reader's post (a post's header names its writer, often with a date).
+_QUOTE_INTRO = re.compile(
+    r"^(?:(?:[^\d]*\b(?:i|you|he|she|we|they|it)\b.*)|(?:(?:on|as|about|in|at)\b[^\d]*))"
+    r"\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$",
+    re.IGNORECASE,
+)
 # Tokens a comment header has (one of them, or a last word followed by a colon).
 _COMMENT_TOKENS = frozenset(
     head + word + tail
@@ -445,6 +452,7 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             words < 12
             and (stripped[-1] in ":：" or not _COMMENT_TOKENS.isdisjoint(tokens))
             and _COMMENT_HEAD.search(stripped)
+            and not _QUOTE_INTRO.match(stripped)
         ):
             kind, reason = BAD, "comment"
             comments = True
@@ -542,10 +550,35 @@ def _classify(page: _Page) -> None:
             kinds[k] = HEADING
             page.reasons[k] = ""
 
+    _keep_inner_lists(page)
     _mark_signed_posts(page)
     if page.comments:
         _cut_comments(page)
     _cut_after_end(page)
+
+
+# A list of more items than this between two paragraphs is taken for a menu.
+MAX_INNER_LIST = 30
+
+
+def _keep_inner_lists(page: _Page) -> None:
+    """A bulleted list after a body paragraph (or a line ending in a colon) and before another
+    is part of the article, not a link list: menus do not sit between paragraphs."""
+    kinds, reasons = page.kinds, page.reasons
+    k, n = 0, len(kinds)
+    while k < n:
+        if reasons[k] != "link list":
+            k += 1
+            continue
+        end = k
+        while end < n and (reasons[end] == "link list" or kinds[end] is HEADING):
+            end += 1
+        intro = k > 0 and (kinds[k - 1] is GOOD or page.strips[k - 1].endswith(":"))
+        if intro and end < n and end - k <= MAX_INNER_LIST and kinds[end] is GOOD:
+            for j in range(k, end):
+                if kinds[j] is BAD:
+                    kinds[j], reasons[j] = GOOD, ""
+        k = end
 
 
 def _nearest(kinds: list[str], k: int, step: int) -> str:
@@ -803,6 +836,22 @@ def _drop_author_bio(page: _Page) -> None:
             return
 
 
+# A paragraph of at least this many words that the page gives again is kept once.
+MIN_REPEATED_WORDS = 8
+
+
+def _drop_repeated_paragraphs(page: _Page) -> None:
+    """Pages that carry the article twice (a print copy, a teaser of the first paragraphs) give
+    each paragraph once: a kept paragraph is dropped where it repeats one kept before it."""
+    kinds, strips, words = page.kinds, page.strips, page.words
+    seen = set()
+    for k, kind in enumerate(kinds):
+        if kind in _KEPT and words[k] >= MIN_REPEATED_WORDS:
+            if strips[k] in seen:
+                kinds[k], page.reasons[k] = BAD, "repeated paragraph"
+            seen.add(strips[k])
+
+
 def _repeated(strips: list[str], k: int) -> bool:
     """Whether line ``k`` appears elsewhere on the page."""
     line = strips[k]
@@ -840,6 +889,7 @@ def clean(raw: str, overrides: Mapping[int, bool] | None = None) -> Cleaned:
                 kinds[k], page.reasons[k] = BAD, "repeated title"
         _keep_standfirst(page, title)
     _drop_author_bio(page)
+    _drop_repeated_paragraphs(page)
 
     if overrides:
         for k, number in enumerate(page.numbers):

@@ -265,3 +265,29 @@ def test_the_standfirst_is_kept_and_the_closing_author_note_dropped() -> None:
     kept = lines(cleaned.text)
     assert standfirst in kept and bio not in kept
     assert "about the author" in {d.reason for d in cleaned.dropped}
+
+
+def test_a_paragraph_the_page_repeats_is_kept_once() -> None:
+    # A page that carries its article twice (a print copy under the screen copy) gives it once.
+    cleaned = clean("\n\n".join(["The Bridge Will Close", *PARAGRAPHS, *PARAGRAPHS]))
+    assert [p for p in cleaned.text.split("\n\n") if p in PARAGRAPHS] == PARAGRAPHS
+    assert "repeated paragraph" in {d.reason for d in cleaned.dropped}
+
+
+def test_a_list_inside_the_article_is_kept_and_a_menu_is_not() -> None:
+    intro = "The council named three things that will change for people who cross the river every day:"
+    items = ["* Buses will run every ten minutes", "* The ferry will be free", "* Cyclists get a lane of their own"]
+    menu = ["* Home", "* News", "* Sport"]
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", *menu, PARAGRAPHS[0], intro, *items,
+                                         *PARAGRAPHS[1:], *menu])))
+    assert set(items) <= kept
+    assert kept.isdisjoint(menu)
+
+
+def test_a_quotation_the_article_introduces_is_not_a_comment_header() -> None:
+    intro = "About the closure, she writes:"
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, intro, REPLIES[1]])))
+    assert REPLIES[1] in kept
+    header = "Ann Reader said:"
+    cleaned = clean("\n\n".join(["The Bridge Will Close", *PARAGRAPHS, BODY, header, REPLIES[0]]))
+    assert REPLIES[0] not in lines(cleaned.text)
