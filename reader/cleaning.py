@@ -676,7 +676,12 @@ LATE_BLOCK_DISCOUNT = 0.3
 DATED_BLOCK_BONUS = 4
 DATELINE_REACH = 4
 SIDE_BLOCK_SHARE = 0.25
-MAX_GAP_LINES = 40
+# A side block joins the article across at most this many dropped lines, this many lines in all,
+# and this many lines of page furniture (one "Read more" or "Advertisement" inside an article is
+# common; a share bar and a "Related posts" heading mean it has ended).
+MAX_GAP_LINES = 30
+MAX_GAP_ALL_LINES = 40
+MAX_GAP_FURNITURE = 1
 
 
 def _cut_after_end(page: _Page) -> None:
@@ -711,14 +716,24 @@ def _cut_after_end(page: _Page) -> None:
         while 0 <= b < len(blocks):
             block = blocks[b]
             lo, hi = (block[-1], edge) if direction < 0 else (edge, block[0])
-            gap = kinds[lo + 1 : hi].count(BAD)
-            substantial = block_words[b] >= SIDE_BLOCK_SHARE * main_words and block_words[b] >= 0.1 * body_words
-            if substantial and gap <= MAX_GAP_LINES:
+            substantial = (
+                block_words[b] >= SIDE_BLOCK_SHARE * main_words and block_words[b] >= 0.1 * body_words and len(block) > 1
+            )
+            if substantial and _gap_is_crossable(page, lo, hi):
                 edge = block[0] if direction < 0 else block[-1]
             else:
                 for k in block:
                     kinds[k], page.reasons[k] = BAD, "outside the article"
             b += direction
+
+
+def _gap_is_crossable(page: _Page, lo: int, hi: int) -> bool:
+    """Whether the lines strictly between lines ``lo`` and ``hi`` may sit inside one article."""
+    if hi - lo - 1 > MAX_GAP_ALL_LINES:
+        return False
+    return page.kinds[lo + 1 : hi].count(BAD) <= MAX_GAP_LINES and page.reasons[lo + 1 : hi].count(
+        "page furniture"
+    ) <= MAX_GAP_FURNITURE
 
 
 def _dated(page: _Page, k: int) -> bool:

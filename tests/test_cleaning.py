@@ -291,3 +291,16 @@ def test_a_quotation_the_article_introduces_is_not_a_comment_header() -> None:
     header = "Ann Reader said:"
     cleaned = clean("\n\n".join(["The Bridge Will Close", *PARAGRAPHS, BODY, header, REPLIES[0]]))
     assert REPLIES[0] not in lines(cleaned.text)
+
+
+def test_text_past_a_share_bar_is_not_the_article_and_past_one_advertisement_is() -> None:
+    late = [
+        "Another story about the river, from another week, that the page shows under the article for readers.",
+        "It goes on for a second paragraph, about the ferry and the fares, which is long enough to be body.",
+    ]
+    article = [BODY, *PARAGRAPHS]
+    past_ad = lines(clean_text("\n\n".join(["The Bridge Will Close", *article, "Advertisement", *late])))
+    assert set(late) <= past_ad
+    past_bar = lines(clean_text("\n\n".join(["The Bridge Will Close", *article, "Share", "Tweet", "Related posts", *late])))
+    assert set(article) <= past_bar
+    assert past_bar.isdisjoint(late)
