@@ -563,8 +563,11 @@ MAX_INNER_LIST = 30
 
 def _keep_inner_lists(page: _Page) -> None:
     """A bulleted list after a body paragraph (or a line ending in a colon) and before another
-    is part of the article, not a link list: menus do not sit between paragraphs."""
+    is part of the article, not a link list: menus do not sit between paragraphs. Single items
+    that alternate with paragraphs are a list of teasers (a title, its excerpt), not the article,
+    unless they start with a dash: then they name who said the paragraph before them."""
     kinds, reasons = page.kinds, page.reasons
+    runs = []
     k, n = 0, len(kinds)
     while k < n:
         if reasons[k] != "link list":
@@ -575,10 +578,17 @@ def _keep_inner_lists(page: _Page) -> None:
             end += 1
         intro = k > 0 and (kinds[k - 1] is GOOD or page.strips[k - 1].endswith(":"))
         if intro and end < n and end - k <= MAX_INNER_LIST and kinds[end] is GOOD:
+            runs.append((k, end))
+        k = end
+    for i, (k, end) in enumerate(runs):
+        alternating = end - k == 1 and page.strips[k][0] not in "–—-" and (
+            (i > 0 and runs[i - 1][1] - runs[i - 1][0] == 1 and runs[i - 1][1] + 1 == k)
+            or (i + 1 < len(runs) and runs[i + 1][1] - runs[i + 1][0] == 1 and end + 1 == runs[i + 1][0])
+        )
+        if not alternating:
             for j in range(k, end):
                 if kinds[j] is BAD:
                     kinds[j], reasons[j] = GOOD, ""
-        k = end
 
 
 def _nearest(kinds: list[str], k: int, step: int) -> str:
@@ -702,8 +712,12 @@ def _cut_after_end(page: _Page) -> None:
     # and a block right under a date line (the article's dateline) weighs more.
     total = len(kinds)
     block_words = [sum(words[k] for k in block) for block in blocks]
+    dated = [_dated(page, block[0]) for block in blocks]
+    if True in dated:
+        first = dated.index(True)
+        dated = [b == first for b in range(len(blocks))]
     weights = [
-        block_words[b] * (1 - LATE_BLOCK_DISCOUNT * block[0] / total) * (DATED_BLOCK_BONUS if _dated(page, block[0]) else 1)
+        block_words[b] * (1 - LATE_BLOCK_DISCOUNT * block[0] / total) * (DATED_BLOCK_BONUS if dated[b] else 1)
         for b, block in enumerate(blocks)
     ]
     m = max(range(len(blocks)), key=weights.__getitem__)
@@ -717,7 +731,9 @@ def _cut_after_end(page: _Page) -> None:
             block = blocks[b]
             lo, hi = (block[-1], edge) if direction < 0 else (edge, block[0])
             substantial = (
-                block_words[b] >= SIDE_BLOCK_SHARE * main_words and block_words[b] >= 0.1 * body_words and len(block) > 1
+                block_words[b] >= SIDE_BLOCK_SHARE * main_words
+                and block_words[b] >= 0.1 * body_words
+                and (len(block) > 1 or direction < 0)  # a lede stands alone; a bio or a teaser after it
             )
             if substantial and _gap_is_crossable(page, lo, hi):
                 edge = block[0] if direction < 0 else block[-1]

@@ -304,3 +304,19 @@ def test_text_past_a_share_bar_is_not_the_article_and_past_one_advertisement_is(
     past_bar = lines(clean_text("\n\n".join(["The Bridge Will Close", *article, "Share", "Tweet", "Related posts", *late])))
     assert set(article) <= past_bar
     assert past_bar.isdisjoint(late)
+
+
+def test_teasers_that_alternate_with_their_excerpts_are_not_an_inner_list() -> None:
+    teasers = []
+    for n in range(4):
+        teasers += [f"* Another post number {n} from this blog",
+                    f"An excerpt of post number {n}, long enough to read as a paragraph of body text on its own for sure."]
+    quotes = []
+    for n in range(3):
+        quotes += [f"“The show number {n} was really great, and we enjoyed every minute of the evening with the family.”",
+                   f"– Reader{n}"]
+    article = [BODY, *PARAGRAPHS]
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", *article, *quotes, *article[:1], "Popular Posts",
+                                         *teasers])))
+    assert {line for line in quotes if line.startswith("–")} <= kept
+    assert kept.isdisjoint(line for line in teasers if line.startswith("*"))
