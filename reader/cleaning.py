@@ -169,6 +169,20 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
     return False
 
 
+# What a site's legal notice says ("All rights reserved. This material may not be published…"):
+# two different ones in a line make it the notice, not an article about copyright.
+_LEGAL = re.compile(
+    r"copyright|rights\s+reserved|non-?commercial|subscriber\s+agreement|trademark"
+    r"|may\s+not\s+be\s+(?:re)?(?:published|produced|distributed|broadcast|copied)"
+    r"|without\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?(?:permission|consent)"
+    r"|terms\s+of\s+(?:use|service)|privacy\s+policy"
+)
+
+
+def _is_legal(lowered: str) -> bool:
+    return len({found.split()[0] for found in _LEGAL.findall(lowered)}) >= 2
+
+
 # "By A Writer | 18 November 2019 at 2:26 PM": a byline with its date.
 _DATED_BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^|]{2,60}\|.*\b(?:\d{4}|\d{1,2}:\d{2})\b", re.IGNORECASE)
 # A picture's caption ends with its credit: "(AP Photo/A. Diaz, File)", "(Getty Images)".
@@ -475,6 +489,8 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             end_char = stripped[-1] in _END_CHARS or (length > 1 and stripped[-2] in _END_CHARS)
             if appeal:
                 kind, reason = BAD, "appeal to the reader"
+            elif ("right" in low or "permission" in low or "commercial" in low or "trademark" in low) and _is_legal(low):
+                kind, reason = BAD, "legal notice"
             elif words < 25 and not end_char and stripped[0] in _BULLET_CHARS and _BULLET.match(stripped):
                 kind, reason = BAD, "link list"
             elif use_stopwords and ratio < 0.08 and stripped.count(",") >= 5:

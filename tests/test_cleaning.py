@@ -320,3 +320,14 @@ def test_teasers_that_alternate_with_their_excerpts_are_not_an_inner_list() -> N
                                          *teasers])))
     assert {line for line in quotes if line.startswith("–")} <= kept
     assert kept.isdisjoint(line for line in teasers if line.startswith("*"))
+
+
+def test_a_legal_notice_is_dropped_and_an_article_about_copyright_is_not() -> None:
+    notice = ("This copy is for your personal, non-commercial use only. Distribution and use of this material are "
+              "governed by our Subscriber Agreement and by copyright law.")
+    about = ("The court said the copyright on the song had expired long before the band recorded it, and that the "
+             "label owed the composer's family nothing.")
+    cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, about, *PARAGRAPHS, notice]))
+    kept = lines(cleaned.text)
+    assert about in kept and notice not in kept
+    assert "legal notice" in {d.reason for d in cleaned.dropped}
