@@ -586,11 +586,11 @@ def _keep_inner_lists(page: _Page) -> None:
     runs = []
     k, n = 0, len(kinds)
     while k < n:
-        if reasons[k] != "link list":
+        if not _is_item(page, k):
             k += 1
             continue
         end = k
-        while end < n and (reasons[end] == "link list" or kinds[end] is HEADING):
+        while end < n and (_is_item(page, end) or kinds[end] is HEADING):
             end += 1
         intro = k > 0 and (kinds[k - 1] is GOOD or page.strips[k - 1].endswith(":"))
         if intro and end < n and end - k <= MAX_INNER_LIST and kinds[end] is GOOD:
@@ -603,8 +603,18 @@ def _keep_inner_lists(page: _Page) -> None:
         )
         if not alternating:
             for j in range(k, end):
-                if kinds[j] is BAD:
+                if kinds[j] is not HEADING:
                     kinds[j], reasons[j] = GOOD, ""
+
+
+def _is_item(page: _Page, k: int) -> bool:
+    """Whether line ``k`` is a list item the cleaner did not keep on its own."""
+    reason = page.reasons[k]
+    if reason == "link list":
+        return True
+    return (page.kinds[k] is NEAR or page.kinds[k] is SHORT or reason == "photo caption") and bool(
+        _BULLET.match(page.strips[k])
+    )
 
 
 def _nearest(kinds: list[str], k: int, step: int) -> str:
