@@ -543,15 +543,14 @@ def _classify(page: _Page) -> None:
                 kinds[k] = GOOD
         return
 
-    # Near-good lines next to body text are body text.
-    last = len(kinds) - 1
+    # Near-good lines next to body text (or a short line away from it) are body text.
     nears = [k for k, kind in enumerate(kinds) if kind is NEAR]
     changed = True
     while changed and nears:
         changed = False
         waiting = []
         for k in nears:
-            if (k > 0 and kinds[k - 1] is GOOD) or (k < last and kinds[k + 1] is GOOD):
+            if _nearest(kinds, k, -1) is GOOD or _nearest(kinds, k, 1) is GOOD:
                 kinds[k] = GOOD
                 changed = True
             else:

@@ -331,3 +331,9 @@ def test_a_legal_notice_is_dropped_and_an_article_about_copyright_is_not() -> No
     kept = lines(cleaned.text)
     assert about in kept and notice not in kept
     assert "legal notice" in {d.reason for d in cleaned.dropped}
+
+
+def test_a_short_sentence_one_short_line_away_from_the_body_is_body() -> None:
+    near = "The bridge will open again in the spring, the council said."
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, "Update", near, "* Home", "* News"])))
+    assert near in kept
