@@ -196,6 +196,7 @@ _COMMENT_WORDS = r"(?:comments?|comentários?|comentarios?|commenti|responses|re
 _COMMENT_HEAD = re.compile(
     r"(?:\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$)"
     rf"|^\W*\d+\s+{_COMMENT_WORDS}\b"
+    r"|^(?:one|no|\d+)\s+(?:responses?|comments?|replies|thoughts?)\s+(?:to|on)\b"
     rf"|^(?:top[\s-]rated|all|show|view|load|read|latest|recent|reader|readers'?|join\s+the)?\s*{_COMMENT_WORDS}\s*(?:\(\d+\))?\W*$",
     re.IGNORECASE,
 )
@@ -211,7 +212,7 @@ _COMMENT_TOKENS = frozenset(
     head + word + tail
     for word in ("comment", "comments", "comentário", "comentários", "comentario", "comentarios", "commenti",
                  "responses", "replies", "kommentare", "komentar", "комментарии", "комментариев", "комментарий",
-                 "комментария", "discussion")
+                 "комментария", "discussion", "response", "thought", "thoughts")
     for head in ("", "(", "[")
     for tail in ("", ":", ".", ")", "]", "(", "!")
 )
@@ -627,8 +628,15 @@ def _nearest(kinds: list[str], k: int, step: int) -> str:
     return SHORT
 
 
-# Comment threads are cut only once this much article text has come before them.
+# Comment threads are cut only once this much article text has come before them, or this much
+# before a header that can only start a thread ("One Response to …", "A Reader says:").
 MIN_ARTICLE_WORDS = 80
+MIN_THREAD_WORDS = 20
+_THREAD_HEAD = re.compile(
+    r"\b(?:said|says|wrote|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$"
+    r"|^(?:one|no|\d+)\s+(?:responses?|comments?|replies|thoughts?)\s+(?:to|on)\b",
+    re.IGNORECASE,
+)
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # A time or a date, as a post's signature line carries it ("by reader on July 24, @10:25AM").
@@ -697,7 +705,9 @@ def _cut_comments(page: _Page) -> None:
         return
     body_words = 0
     for k in range(kinds.index(GOOD), len(kinds)):
-        if reasons[k] == "comment" and body_words >= MIN_ARTICLE_WORDS:
+        if reasons[k] == "comment" and (
+            body_words >= MIN_ARTICLE_WORDS or (body_words >= MIN_THREAD_WORDS and _THREAD_HEAD.search(page.strips[k]))
+        ):
             for rest in range(k, len(kinds)):
                 if kinds[rest] is not BAD:
                     kinds[rest], reasons[rest] = BAD, "comment"

@@ -337,3 +337,12 @@ def test_a_short_sentence_one_short_line_away_from_the_body_is_body() -> None:
     near = "The bridge will open again in the spring, the council said."
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, "Update", near, "* Home", "* News"])))
     assert near in kept
+
+
+def test_a_thread_under_a_short_post_is_cut_at_its_header() -> None:
+    post = "Jeff has drawn a series of funny ads selling the merits of outdated products, from floppy disks to fax machines."
+    cleaned = clean("\n\n".join(["Ads for Outdated Products", post, "One Response to Ads for Outdated Products",
+                                 "Ann Reader says:", REPLIES[0], REPLIES[1]]))
+    kept = lines(cleaned.text)
+    assert post in kept
+    assert kept.isdisjoint(REPLIES[:2])
