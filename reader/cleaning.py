@@ -58,6 +58,7 @@ _FURNITURE = re.compile(
       | \(?(?:photo|image|source|credit)s?\s*[:：].{0,80}\)?$
       | (?:unable\s+to\s+calculate\s+)?read(?:ing)?\s+time.*$|\d+\s*min(?:ute)?s?\s+read.*$
       | (?:copyright|©|\(c\)).{0,150}$|all\s+rights\s+reserved.*$|citation\s*:.*$
+      | (?:tags?|tagged(?:\s+with)?|categor(?:y|ies)|labels?|topics?|posted\s+in|filed\s+in)\s*:.{0,200}$
       | (?:views|rating|reviews|votes?|likes|shares|last\s+updated|updated|published|posted|birthday|address|phone|job|hobby|name|author|email|website)\s*:.{0,200}$
       | читать\s+на\s+\w+\s*$|read\s+in\s+\w+\s*$|leer\s+en\s+\w+\s*$|lire\s+en\s+\w+\s*$
     )""",
@@ -179,6 +180,15 @@ _LEGAL = re.compile(
 )
 
 
+def _is_navigation(line: str) -> bool:
+    """"‹ Previous post", "Read the 8 comments »", "« Older | Main | Newer »": a link to another page.
+    French and German quotation marks are told apart: a quotation holds both of its marks."""
+    first, last = line[0], line[-1]
+    if first in "‹←" or last in "›→":
+        return True
+    return (first == "«" and "|" in line) or (last == "»" and "«" not in line)
+
+
 def _is_legal(lowered: str) -> bool:
     return len({found.split()[0] for found in _LEGAL.findall(lowered)}) >= 2
 
@@ -235,7 +245,7 @@ _FURNITURE_FIRST = frozenset(
     "search menu home skip back newsletter tag tags topic topics categories filed article explore further citation "
     "author about story recent briefly photo image video watch listen loading close open next previous view show "
     "unable reading copyright c all views rating reviews vote votes likes shares last updated published posted "
-    "birthday address phone job hobby name website читать leer lire".split()
+    "birthday address phone job hobby name website читать leer lire tagged category label labels".split()
     + [w + s + c for w in _CREDIT_WORDS for s in ("", "s") for c in ("", "credit")]
 )
 _BYLINE_FIRST = frozenset(["by", "von", "por", "par", "di", "oleh", "автор", "текст"])
@@ -490,6 +500,8 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             end_char = stripped[-1] in _END_CHARS or (length > 1 and stripped[-2] in _END_CHARS)
             if appeal:
                 kind, reason = BAD, "appeal to the reader"
+            elif _is_navigation(stripped):
+                kind, reason = BAD, "navigation"
             elif ("right" in low or "permission" in low or "commercial" in low or "trademark" in low) and _is_legal(low):
                 kind, reason = BAD, "legal notice"
             elif words < 25 and not end_char and stripped[0] in _BULLET_CHARS and _BULLET.match(stripped):
