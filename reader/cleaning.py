@@ -903,15 +903,32 @@ _AUTHOR_BIO = re.compile(
     r"(?:at|of|for|with|in)\b"
 )
 MAX_BIO_WORDS = 45
+# "Ann Writer is a staff writer … She also …": a name, then what the person is, and a word that
+# only a note on a writer has (their trade, or "she"/"he" opening the next sentence).
+_NAMED = re.compile(r"^((?:[A-Z][\w.'’-]*\s+){1,3})(?:/\s+\w+\s+)?(?:is|has\s+been|writes|currently)\s")
+_WRITER = re.compile(
+    r"[.!]\s+(?:he|she)\s|\b(?:author|writer|editor|journalist|reporter|founder|blogger|contributor|columnist"
+    r"|correspondent|freelance)\b",
+    re.IGNORECASE,
+)
+MAX_NOTE_WORDS = 80
+BIO_REACH = 2
+
+
+def _is_author_note(line: str, words: int) -> bool:
+    if words <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line):
+        return True
+    named = words <= MAX_NOTE_WORDS and _NAMED.match(line)
+    return bool(named) and _STOPWORDS.isdisjoint(named.group(1).lower().split()) and bool(_WRITER.search(line))
 
 
 def _drop_author_bio(page: _Page) -> None:
+    """A note on the author is among the last kept lines of the page."""
     kinds = page.kinds
-    for k in range(len(kinds) - 1, -1, -1):
-        if kinds[k] in _KEPT:
-            if page.words[k] <= MAX_BIO_WORDS and _AUTHOR_BIO.match(page.strips[k]) and kinds[k] is not TITLE:
-                kinds[k], page.reasons[k] = BAD, "about the author"
-            return
+    kept = [k for k in range(len(kinds) - 1, -1, -1) if kinds[k] in _KEPT][:BIO_REACH]
+    for k in kept:
+        if kinds[k] is not TITLE and _is_author_note(page.strips[k], page.words[k]):
+            kinds[k], page.reasons[k] = BAD, "about the author"
 
 
 # A paragraph of at least this many words that the page gives again is kept once.

@@ -355,3 +355,11 @@ def test_links_to_other_pages_are_dropped_and_quotations_in_guillemets_are_not()
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, quoted, *PARAGRAPHS, *nav])))
     assert quoted in kept
     assert kept.isdisjoint(nav)
+
+
+def test_a_note_on_the_writer_closing_the_page_is_dropped() -> None:
+    note = ("Ann Writer is Bridge Weekly's senior editor. She also hosts the city podcast and writes about "
+            "transport for the morning paper.")
+    cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, note]))
+    assert note not in lines(cleaned.text)
+    assert BODY in lines(cleaned.text)
