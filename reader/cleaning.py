@@ -71,7 +71,7 @@ _FURNITURE = re.compile(
 _APPEALS = {
     "share": r"share\s+your\s+(?:thoughts|views|opinion)",
     "let": r"let\s+us\s+know\s+(?:what|in)",
-    "comment": r"in\s+the\s+comments|leave\s+a\s+comment",
+    "comment": r"leave\s+a\s+comment",
     "think?": r"what\s+do\s+you\s+think\?",
     "join": r"join\s+the\s+(?:conversation|discussion)",
     "donate": r"donate",
