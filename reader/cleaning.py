@@ -186,7 +186,7 @@ def _is_navigation(line: str) -> bool:
     first, last = line[0], line[-1]
     if first in "‹←" or last in "›→":
         return True
-    return (first == "«" and "|" in line) or (last == "»" and "«" not in line)
+    return (first == "«" and ("|" in line or "»" not in line)) or (last == "»" and "«" not in line)
 
 
 def _is_legal(lowered: str) -> bool:
