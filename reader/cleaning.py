@@ -719,7 +719,7 @@ def _cut_comments(page: _Page) -> None:
     for k in range(kinds.index(GOOD), len(kinds)):
         if reasons[k] == "comment" and (
             body_words >= MIN_ARTICLE_WORDS or (body_words >= MIN_THREAD_WORDS and _THREAD_HEAD.search(page.strips[k]))
-        ):
+        ) and not _article_goes_on(page, k, body_words):
             for rest in range(k, len(kinds)):
                 if kinds[rest] is not BAD:
                     kinds[rest], reasons[rest] = BAD, "comment"
@@ -728,6 +728,26 @@ def _cut_comments(page: _Page) -> None:
             body_words += words[k]
 
 
+_BARE_COMMENTS = re.compile(r"^\W*(?:comments?|discussion)\W*$", re.IGNORECASE)
+
+
+def _article_goes_on(page: _Page, k: int, before: int) -> bool:
+    """Whether the bare "Comments" at line ``k`` is a link inside the article: twice as much article
+    text as came before it follows, and then another comment header."""
+    if not _BARE_COMMENTS.match(page.strips[k]):
+        return False
+    kinds, reasons, words = page.kinds, page.reasons, page.words
+    after = 0
+    for j in range(k + 1, len(kinds)):
+        if reasons[j] == "comment":
+            return after >= GOES_ON_SHARE * before and after >= GOES_ON_WORDS
+        if kinds[j] is GOOD:
+            after += words[j]
+    return False
+
+
+GOES_ON_SHARE = 2
+GOES_ON_WORDS = 200
 LATE_BLOCK_DISCOUNT = 0.3
 # A block starting within this many lines under a short date line weighs this much more.
 DATED_BLOCK_BONUS = 4

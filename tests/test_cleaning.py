@@ -363,3 +363,11 @@ def test_a_note_on_the_writer_closing_the_page_is_dropped() -> None:
     cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, note]))
     assert note not in lines(cleaned.text)
     assert BODY in lines(cleaned.text)
+
+
+def test_a_comments_link_inside_the_article_does_not_end_it() -> None:
+    rest = [f"{paragraph} It was said again on day {n} of the works." for n, paragraph in enumerate(PARAGRAPHS * 8)]
+    thread = ["Comments", REPLIES[0], REPLIES[1]]
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, "Comments", *rest, *thread])))
+    assert set(rest) <= kept
+    assert kept.isdisjoint(REPLIES[:2])
