@@ -522,9 +522,12 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             else:
                 long_enough = length >= 110 or words >= 18 or cjk >= 40
                 wordy = not use_stopwords or ratio >= 0.18 or cjk >= 15
-                if long_enough and wordy and (end_char or words >= 30):
+                sentence = end_char or (words >= 30 and (ratio >= UNENDED_SHARE or not use_stopwords))
+                if long_enough and wordy and sentence:
                     kind = GOOD
-                elif long_enough or (wordy and end_char and (length >= 50 or words >= 8 or cjk >= 15)):
+                elif (long_enough and (ratio >= NEAR_SHARE or cjk >= 15 or not use_stopwords)) or (
+                    wordy and end_char and (length >= 50 or words >= 8 or cjk >= 15)
+                ):
                     kind = NEAR
                 else:
                     kind, reason = SHORT, "short line"
@@ -535,6 +538,11 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
     return _Page(list(numbers), list(strips), list(kinds), list(reasons), list(words_of), list(ratios), list(splits),
                  tokens_total, stops_total, comments)
 
+
+# A long line that does not end like a sentence is body only with this share of function words (a
+# run of glued links or tags has few); a long line with fewer than NEAR_SHARE is not even near it.
+UNENDED_SHARE = 0.28
+NEAR_SHARE = 0.05
 
 # Below this share of function words the page's language is not one we have a list for
 # (Japanese, Korean…): judge its lines without them.

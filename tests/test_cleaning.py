@@ -371,3 +371,11 @@ def test_a_comments_link_inside_the_article_does_not_end_it() -> None:
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, "Comments", *rest, *thread])))
     assert set(rest) <= kept
     assert kept.isdisjoint(REPLIES[:2])
+
+
+def test_a_long_run_of_glued_tags_is_not_body() -> None:
+    tags = ("Art Beads Bead Cruise Bead Scoop Bead Shop Interview Bead Shows Beading Books Beading Classes Clay Beads "
+            "Copper Wire Crochet Crystals Earrings Enamel Glass Beads Jewelry Design Lampwork Metal Clay Necklaces Pearls "
+            "Polymer Clay Resin Silver Wire Work")
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, tags])))
+    assert tags not in kept
