@@ -34,7 +34,7 @@ CLEANBENCH = ROOT.parent / "shared" / "cleanbench"
 KINDS = (cleaning.GOOD, cleaning.NEAR, cleaning.SHORT, cleaning.BAD, cleaning.HEADING, cleaning.TITLE)
 REASONS = ("", "short line", "not part of the article", "page furniture", "outside the article", "link list",
            "comment", "repeated title", "link", "byline", "photo caption", "appeal to the reader",
-           "punctuation only", "date line", "keyword list", "about the author", "legal notice", "repeated paragraph", "navigation")
+           "punctuation only", "date line", "keyword list", "about the author", "legal notice", "repeated paragraph", "navigation", "post footer")
 _BULLET = re.compile(r"^\s*(?:[*+•·‣◦▪▸►\-–—o]\s+|\d{1,2}[.)]\s+)")
 
 

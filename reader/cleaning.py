@@ -193,6 +193,15 @@ def _is_legal(lowered: str) -> bool:
     return len({found.split()[0] for found in _LEGAL.findall(lowered)}) >= 2
 
 
+# The line a blog puts under each post: "This entry was posted on … and is filed under …",
+# "Posted by A Writer on July 19, 2012 | Permalink", "Posted to News on 10 November 2012 · Comments (6)".
+_POST_FOOTER = re.compile(
+    r"this\s+(?:entry|post)\s+was\s+(?:posted|written|filed)\b"
+    r"|posted\s+(?:to|in|by)\s.{0,80}\b(?:on|at)\s.{0,60}(?:comments?|responses?|filed|tagged|permalink|\|)"
+)
+_FOOTER_FIRST = frozenset(["this", "posted"])
+MAX_FOOTER_WORDS = 60
+
 # "By A Writer | 18 November 2019 at 2:26 PM": a byline with its date.
 _DATED_BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^|]{2,60}\|.*\b(?:\d{4}|\d{1,2}:\d{2})\b", re.IGNORECASE)
 # A picture's caption ends with its credit: "(AP Photo/A. Diaz, File)", "(Getty Images)".
@@ -490,6 +499,8 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             and _FURNITURE.match(stripped)
         ):
             kind, reason = BAD, "page furniture"
+        elif words <= MAX_FOOTER_WORDS and tokens[0] in _FOOTER_FIRST and _POST_FOOTER.match(low):
+            kind, reason = BAD, "post footer"
         elif ("http" in low or "www." in low) and sum(len(m) for m in _URL.findall(stripped)) > 0.4 * length:
             kind, reason = BAD, "link"
         else:

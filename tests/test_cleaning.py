@@ -379,3 +379,12 @@ def test_a_long_run_of_glued_tags_is_not_body() -> None:
             "Polymer Clay Resin Silver Wire Work")
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, tags])))
     assert tags not in kept
+
+
+def test_the_line_a_blog_puts_under_a_post_is_dropped() -> None:
+    footers = ["This entry was posted on Saturday, November 3rd, 2012 at 11:10 am and is filed under News, Bridges. "
+               "You can follow any responses to this entry through the RSS feed.",
+               "Posted by Ann Writer on July 19, 2012 | Permalink"]
+    cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, *footers]))
+    assert lines(cleaned.text).isdisjoint(footers)
+    assert "post footer" in {d.reason for d in cleaned.dropped}
