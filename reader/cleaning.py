@@ -795,7 +795,9 @@ def _cut_after_end(page: _Page) -> None:
         else:
             blocks.append([k])
     # The article is the biggest block; footers and disclaimers come late, so late blocks weigh less,
-    # and a block right under a date line (the article's dateline) weighs more.
+    # and the first block right under a date line (the article's dateline) weighs more. A block whose
+    # paragraphs each sit between "Download now »" and a teaser's title is a column of ads, not
+    # paragraphs that follow one another: a block weighs by the share of its lines that are body.
     total = len(kinds)
     block_words = [sum(words[k] for k in block) for block in blocks]
     dated = [_dated(page, block[0]) for block in blocks]
@@ -803,7 +805,10 @@ def _cut_after_end(page: _Page) -> None:
         first = dated.index(True)
         dated = [b == first for b in range(len(blocks))]
     weights = [
-        block_words[b] * (1 - LATE_BLOCK_DISCOUNT * block[0] / total) * (DATED_BLOCK_BONUS if dated[b] else 1)
+        block_words[b]
+        * (1 - LATE_BLOCK_DISCOUNT * block[0] / total)
+        * (DATED_BLOCK_BONUS if dated[b] else 1)
+        * len(block) / (block[-1] - block[0] + 1)
         for b, block in enumerate(blocks)
     ]
     m = max(range(len(blocks)), key=weights.__getitem__)

@@ -388,3 +388,17 @@ def test_the_line_a_blog_puts_under_a_post_is_dropped() -> None:
     cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, *footers]))
     assert lines(cleaned.text).isdisjoint(footers)
     assert "post footer" in {d.reason for d in cleaned.dropped}
+
+
+def test_a_column_of_ads_between_links_loses_to_an_article_of_the_same_size() -> None:
+    ads = []
+    for n in range(6):
+        ads += ["White Paper", f"Offer number {n} for your business",
+                f"Put your business in overdrive with offer number {n}, which gives the whole team faster access, "
+                "more storage and a support line that is always open.", "Download now! »"]
+    article = [f"{paragraph} This was paragraph {n} of the report on the works." for n, paragraph in
+               enumerate([BODY, *PARAGRAPHS, BODY[:120] + "."])]
+    menu = [f"* Section {n}" for n in range(cleaning.MAX_GAP_ALL_LINES + 5)]
+    kept = lines(clean_text("\n\n".join([*ads, *menu, "The Bridge Will Close", *article, *menu])))
+    assert set(article) <= kept
+    assert not any(line.startswith("Put your business") for line in kept)
