@@ -180,6 +180,10 @@ _LEGAL = re.compile(
 )
 
 
+_NAV_FIRST = frozenset("‹←«")
+_NAV_LAST = frozenset("›→»")
+
+
 def _is_navigation(line: str) -> bool:
     """"‹ Previous post", "Read the 8 comments »", "« Older | Main | Newer »": a link to another page.
     French and German quotation marks are told apart: a quotation holds both of its marks."""
@@ -511,7 +515,7 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             end_char = stripped[-1] in _END_CHARS or (length > 1 and stripped[-2] in _END_CHARS)
             if appeal:
                 kind, reason = BAD, "appeal to the reader"
-            elif _is_navigation(stripped):
+            elif (stripped[0] in _NAV_FIRST or stripped[-1] in _NAV_LAST) and _is_navigation(stripped):
                 kind, reason = BAD, "navigation"
             elif ("right" in low or "permission" in low or "commercial" in low or "trademark" in low) and _is_legal(low):
                 kind, reason = BAD, "legal notice"
@@ -613,20 +617,24 @@ def _keep_inner_lists(page: _Page) -> None:
     is part of the article, not a link list: menus do not sit between paragraphs. Single items
     that alternate with paragraphs are a list of teasers (a title, its excerpt), not the article,
     unless they start with a dash: then they name who said the paragraph before them."""
-    kinds, reasons = page.kinds, page.reasons
+    kinds, reasons, strips = page.kinds, page.reasons, page.strips
+    items = [
+        reason == "link list"
+        or (line[0] in _BULLET_CHARS and (kind is NEAR or kind is SHORT or reason == "photo caption")
+            and _BULLET.match(line) is not None)
+        for kind, reason, line in zip(kinds, reasons, strips, strict=True)
+    ]
     runs = []
-    k, n = 0, len(kinds)
-    while k < n:
-        if not _is_item(page, k):
-            k += 1
+    n, end = len(kinds), 0
+    for k in [k for k, item in enumerate(items) if item]:
+        if k < end:  # inside the run found last
             continue
         end = k
-        while end < n and (_is_item(page, end) or kinds[end] is HEADING):
+        while end < n and (items[end] or kinds[end] is HEADING):
             end += 1
-        intro = k > 0 and (kinds[k - 1] is GOOD or page.strips[k - 1].endswith(":"))
+        intro = k > 0 and (kinds[k - 1] is GOOD or strips[k - 1].endswith(":"))
         if intro and end < n and end - k <= MAX_INNER_LIST and kinds[end] is GOOD:
             runs.append((k, end))
-        k = end
     for i, (k, end) in enumerate(runs):
         alternating = end - k == 1 and page.strips[k][0] not in "–—-" and (
             (i > 0 and runs[i - 1][1] - runs[i - 1][0] == 1 and runs[i - 1][1] + 1 == k)
@@ -636,16 +644,6 @@ def _keep_inner_lists(page: _Page) -> None:
             for j in range(k, end):
                 if kinds[j] is not HEADING:
                     kinds[j], reasons[j] = GOOD, ""
-
-
-def _is_item(page: _Page, k: int) -> bool:
-    """Whether line ``k`` is a list item the cleaner did not keep on its own."""
-    reason = page.reasons[k]
-    if reason == "link list":
-        return True
-    return (page.kinds[k] is NEAR or page.kinds[k] is SHORT or reason == "photo caption") and bool(
-        _BULLET.match(page.strips[k])
-    )
 
 
 def _nearest(kinds: list[str], k: int, step: int) -> str:
