@@ -766,6 +766,8 @@ def _article_goes_on(page: _Page, k: int, before: int) -> bool:
 GOES_ON_SHARE = 2
 GOES_ON_WORDS = 200
 LATE_BLOCK_DISCOUNT = 0.3
+# A block of list items ("* A Title") is a sidebar more often than an article: it weighs less.
+LIST_BLOCK_DISCOUNT = 0.8
 # A block starting within this many lines under a short date line weighs this much more.
 DATED_BLOCK_BONUS = 4
 DATELINE_REACH = 4
@@ -807,6 +809,7 @@ def _cut_after_end(page: _Page) -> None:
         * (1 - LATE_BLOCK_DISCOUNT * block[0] / total)
         * (DATED_BLOCK_BONUS if dated[b] else 1)
         * len(block) / (block[-1] - block[0] + 1)
+        * (1 - LIST_BLOCK_DISCOUNT * _bulleted(page, block) / len(block))
         for b, block in enumerate(blocks)
     ]
     m = max(range(len(blocks)), key=weights.__getitem__)
@@ -839,6 +842,14 @@ def _gap_is_crossable(page: _Page, lo: int, hi: int) -> bool:
     return page.kinds[lo + 1 : hi].count(BAD) <= MAX_GAP_LINES and page.reasons[lo + 1 : hi].count(
         "page furniture"
     ) <= MAX_GAP_FURNITURE
+
+
+def _bulleted(page: _Page, block: list[int]) -> int:
+    """How many lines of a block are list items ("* A Title", "- A link")."""
+    return sum(1 for k in block if page.strips[k][0] in _LIST_MARKS and _BULLET.match(page.strips[k]))
+
+
+_LIST_MARKS = frozenset("*+•·‣◦▪▸►-–—o")
 
 
 def _dated(page: _Page, k: int) -> bool:

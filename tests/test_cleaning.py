@@ -402,3 +402,12 @@ def test_a_column_of_ads_between_links_loses_to_an_article_of_the_same_size() ->
     kept = lines(clean_text("\n\n".join([*ads, *menu, "The Bridge Will Close", *article, *menu])))
     assert set(article) <= kept
     assert not any(line.startswith("Put your business") for line in kept)
+
+
+def test_a_sidebar_of_long_list_items_loses_to_a_shorter_article() -> None:
+    sidebar = [f"* Book {n}: a long title about management, leadership and the art of changing minds, "
+               f"in the edition number {n} that the blog recommends to every reader this year." for n in range(12)]
+    menu = [f"* Section {n}" for n in range(cleaning.MAX_GAP_ALL_LINES + 5)]
+    kept = lines(clean_text("\n\n".join([*sidebar, *menu, "The Bridge Will Close", BODY, *PARAGRAPHS, *menu])))
+    assert {BODY, *PARAGRAPHS} <= kept
+    assert kept.isdisjoint(sidebar)
