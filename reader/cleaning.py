@@ -775,7 +775,7 @@ SIDE_BLOCK_SHARE = 0.25
 # A side block joins the article across at most this many dropped lines, this many lines in all,
 # and this many lines of page furniture (one "Read more" or "Advertisement" inside an article is
 # common; a share bar and a "Related posts" heading mean it has ended).
-MAX_GAP_LINES = 30
+MAX_GAP_LINES = 12
 MAX_GAP_ALL_LINES = 40
 MAX_GAP_FURNITURE = 1
 

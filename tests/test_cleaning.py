@@ -251,7 +251,8 @@ def test_the_block_under_the_dateline_is_the_article() -> None:
         "Thousands of visitors are coming to the city to see the games this summer.",
         "A couple from the north of the country made a home-made film about their preparations for the trip.",
     ]
-    menu = [f"* Section {n}" for n in range(cleaning.MAX_GAP_LINES + 5)]
+    # A menu too long to be a list inside the article, and too long to join a block across.
+    menu = [f"* Section {n}" for n in range(max(cleaning.MAX_GAP_LINES, cleaning.MAX_INNER_LIST) + 5)]
     raw = "\n\n".join(["Visitors Prepare for the Games", "24 July 2012 Last updated at 05:40 ET", *short_article, *menu, *footer])
     kept = lines(clean_text(raw))
     assert set(short_article) <= kept
@@ -411,3 +412,15 @@ def test_a_sidebar_of_long_list_items_loses_to_a_shorter_article() -> None:
     kept = lines(clean_text("\n\n".join([*sidebar, *menu, "The Bridge Will Close", BODY, *PARAGRAPHS, *menu])))
     assert {BODY, *PARAGRAPHS} <= kept
     assert kept.isdisjoint(sidebar)
+
+
+def test_text_past_more_dropped_lines_than_an_article_holds_is_not_joined() -> None:
+    late = [
+        "Another story about the river, from another week, that the page shows under the article for readers.",
+        "It goes on for a second paragraph, about the ferry and the fares, which is long enough to be body.",
+    ]
+    article = [BODY, *PARAGRAPHS]
+    bar = ["|"] * (cleaning.MAX_GAP_LINES + 1)
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", *article, *bar, *late])))
+    assert set(article) <= kept
+    assert kept.isdisjoint(late)
