@@ -602,6 +602,7 @@ def _classify(page: _Page) -> None:
             page.reasons[k] = ""
 
     _keep_inner_lists(page)
+    _keep_tables(page)
     _mark_signed_posts(page)
     if page.comments:
         _cut_comments(page)
@@ -644,6 +645,25 @@ def _keep_inner_lists(page: _Page) -> None:
             for j in range(k, end):
                 if kinds[j] is not HEADING:
                     kinds[j], reasons[j] = GOOD, ""
+
+
+# A row of a table as the page's text gives it: three or more columns, set apart by runs of spaces.
+_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S")
+MIN_TABLE_ROWS = 5
+
+
+def _keep_tables(page: _Page) -> None:
+    """A run of short rows laid out as a table (columns apart, or numbered) is the article's data."""
+    kinds, reasons, strips = page.kinds, page.reasons, page.strips
+    k, n = 0, len(kinds)
+    while k < n:
+        end = k
+        while end < n and kinds[end] is not GOOD and reasons[end] != "comment" and _TABLE_ROW.search(strips[end]):
+            end += 1
+        if end - k >= MIN_TABLE_ROWS:
+            for j in range(k, end):
+                kinds[j], reasons[j] = GOOD, ""
+        k = max(end, k + 1)
 
 
 def _nearest(kinds: list[str], k: int, step: int) -> str:

@@ -424,3 +424,12 @@ def test_text_past_more_dropped_lines_than_an_article_holds_is_not_joined() -> N
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", *article, *bar, *late])))
     assert set(article) <= kept
     assert kept.isdisjoint(late)
+
+
+def test_a_table_of_rows_in_columns_is_the_articles_data() -> None:
+    rows = ["Pos.   Driver               Points    Wins"] + [
+        f"{n}     Driver Number{n}        {5000 - n * 7}    {n % 4}" for n in range(1, 9)
+    ]
+    kept = lines(clean_text("\n\n".join(["The Final Standings", BODY, "The standings after the last race:", *rows,
+                                         *PARAGRAPHS])))
+    assert set(rows) <= kept
