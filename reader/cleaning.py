@@ -409,8 +409,8 @@ class Cleaned:
 # -- counting tokens -------------------------------------------------------------------------
 #
 # Lines are split at white space, and one sum over the tokens' weights counts, in separate
-# bit fields, the function words, the tokens of punctuation alone ("|", "—", "•": not words)
-# and the appeal words. A function word may carry punctuation ("it," "(the") or hide in a
+# bit fields, the function words, the tokens of punctuation alone ("|", "—", "•": not words),
+# the appeal words and the words of legal notices. A function word may carry punctuation ("it," "(the") or hide in a
 # contraction ("we're", "qu’il"): those forms count too.
 
 _WORD = re.compile(r"\w+")
@@ -420,7 +420,15 @@ _PUNCT_TOKENS = frozenset(
 )
 _FIELD_BITS = 21
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
-_STOPWORD, _PUNCT, _APPEAL_WORD = 1, 1 << _FIELD_BITS, 1 << (2 * _FIELD_BITS)
+_STOPWORD, _PUNCT, _APPEAL_WORD, _LEGAL_WORD = 1, 1 << _FIELD_BITS, 1 << (2 * _FIELD_BITS), 1 << (3 * _FIELD_BITS)
+# Words that start what a legal notice says: a line holding one is tried against ``_LEGAL``.
+_LEGAL_TOKENS = frozenset(
+    head + word + tail
+    for word in ("copyright", "copyrights", "copyrighted", "rights", "permission", "commercial", "non-commercial",
+                 "noncommercial", "trademark", "trademarks", "trademarked")
+    for head in ("", "(")
+    for tail in ("", ",", ".", ";", ":", ")")
+)
 # On lines of fewer tokens than this no field can overflow into the next (a token weighs at most 2).
 ONE_SUM_TOKENS = _FIELD_MASK // 2
 
@@ -437,6 +445,7 @@ def _token_weights() -> dict[str, int]:
     weights.update(dict.fromkeys(_PUNCT_TOKENS, _PUNCT))
     weights["-"] = 2 * _PUNCT  # a lone hyphen, which the hyphen count would count again
     weights.update(dict.fromkeys(_APPEAL_TOKENS, _APPEAL_WORD))
+    weights.update(dict.fromkeys(_LEGAL_TOKENS, _LEGAL_WORD))
     return weights
 
 
@@ -466,12 +475,14 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             counted = sum(map(weight, tokens, repeat(0)))
             stops = counted & _FIELD_MASK
             puncts = (counted >> _FIELD_BITS) & _FIELD_MASK
-            appeals = counted >> (2 * _FIELD_BITS)
+            appeals = (counted >> (2 * _FIELD_BITS)) & _FIELD_MASK
+            legal = counted >> (3 * _FIELD_BITS)
         else:  # a line of a million words: count each field on its own
             weights = [weight(token, 0) for token in tokens]
             stops = sum(w & _FIELD_MASK for w in weights)
             puncts = sum((w >> _FIELD_BITS) & _FIELD_MASK for w in weights)
-            appeals = sum(w >> (2 * _FIELD_BITS) for w in weights)
+            appeals = sum((w >> (2 * _FIELD_BITS)) & _FIELD_MASK for w in weights)
+            legal = sum(w >> (3 * _FIELD_BITS) for w in weights)
         if "/" in low:  # addresses and paths: count their parts, as a reader sees them
             n_tokens = len(_WORD.findall(low))
         else:  # hyphens and apostrophes inside a token join words ("year-to-date", "don't")
@@ -517,7 +528,7 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
                 kind, reason = BAD, "appeal to the reader"
             elif (stripped[0] in _NAV_FIRST or stripped[-1] in _NAV_LAST) and _is_navigation(stripped):
                 kind, reason = BAD, "navigation"
-            elif ("right" in low or "permission" in low or "commercial" in low or "trademark" in low) and _is_legal(low):
+            elif legal and _is_legal(low):
                 kind, reason = BAD, "legal notice"
             elif words < 25 and not end_char and stripped[0] in _BULLET_CHARS and _BULLET.match(stripped):
                 kind, reason = BAD, "link list"
@@ -653,17 +664,19 @@ MIN_TABLE_ROWS = 5
 
 
 def _keep_tables(page: _Page) -> None:
-    """A run of short rows laid out as a table (columns apart, or numbered) is the article's data."""
+    """A run of short rows laid out as a table (columns apart) is the article's data."""
     kinds, reasons, strips = page.kinds, page.reasons, page.strips
-    k, n = 0, len(kinds)
-    while k < n:
-        end = k
-        while end < n and kinds[end] is not GOOD and reasons[end] != "comment" and _TABLE_ROW.search(strips[end]):
-            end += 1
-        if end - k >= MIN_TABLE_ROWS:
-            for j in range(k, end):
-                kinds[j], reasons[j] = GOOD, ""
-        k = max(end, k + 1)
+    rows = [
+        k for k, line in enumerate(strips)
+        if "   " in line and kinds[k] is not GOOD and reasons[k] != "comment" and _TABLE_ROW.search(line)
+    ]
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:  # a run of neighbouring rows ends
+            if i - start >= MIN_TABLE_ROWS:
+                for k in rows[start:i]:
+                    kinds[k], reasons[k] = GOOD, ""
+            start = i
 
 
 def _nearest(kinds: list[str], k: int, step: int) -> str:

@@ -192,8 +192,11 @@ def test_each_counted_token_has_one_field() -> None:
     # The weights of stop-word forms, punctuation and appeal words are summed in separate fields.
     weights = cleaning._TOKEN_WEIGHTS
     stop_forms = {t for t, w in weights.items() if w == cleaning._STOPWORD}
-    assert stop_forms.isdisjoint(cleaning._PUNCT_TOKENS) and stop_forms.isdisjoint(cleaning._APPEAL_TOKENS)
-    assert set(weights.values()) == {cleaning._STOPWORD, cleaning._PUNCT, 2 * cleaning._PUNCT, cleaning._APPEAL_WORD}
+    fields = [stop_forms, cleaning._PUNCT_TOKENS, cleaning._APPEAL_TOKENS.keys(), cleaning._LEGAL_TOKENS]
+    assert all(a.isdisjoint(b) for i, a in enumerate(fields) for b in fields[i + 1 :])
+    assert set(weights.values()) == {
+        cleaning._STOPWORD, cleaning._PUNCT, 2 * cleaning._PUNCT, cleaning._APPEAL_WORD, cleaning._LEGAL_WORD
+    }
     assert weights["the,"] == weights["l'on"] == weights["it’s"] == cleaning._STOPWORD
 
 
