@@ -410,8 +410,8 @@ class Cleaned:
 #
 # Lines are split at white space, and one sum over the tokens' weights counts, in separate
 # bit fields, the function words, the tokens of punctuation alone ("|", "—", "•": not words),
-# the appeal words and the words of legal notices. A function word may carry punctuation ("it," "(the") or hide in a
-# contraction ("we're", "qu’il"): those forms count too.
+# the appeal words and the words of legal notices. A function word may carry punctuation
+# ("it," "(the") or hide in a contraction ("we're", "qu’il"): those forms count too.
 
 _WORD = re.compile(r"\w+")
 _PUNCT_TOKENS = frozenset(
