@@ -658,17 +658,19 @@ def _keep_inner_lists(page: _Page) -> None:
                     kinds[j], reasons[j] = GOOD, ""
 
 
-# A row of a table as the page's text gives it: three or more columns, set apart by runs of spaces.
-_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S")
-MIN_TABLE_ROWS = 5
+# A row of a table as the page's text gives it (three or more columns, set apart by runs of spaces),
+# or a quantity and what it measures ("3/4 cup sugar", "2 cinnamon sticks": a recipe's ingredients).
+_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S|^(?:\d+(?:/\d+)?|[½¼¾⅓⅔])\s+[^\d\s.)]")
+_ROW_FIRST = frozenset("0123456789½¼¾⅓⅔")
+MIN_TABLE_ROWS = 3
 
 
 def _keep_tables(page: _Page) -> None:
-    """A run of short rows laid out as a table (columns apart) is the article's data."""
+    """A run of short rows laid out as a table, or of quantities, is the article's data."""
     kinds, reasons, strips = page.kinds, page.reasons, page.strips
     rows = [
         k for k, line in enumerate(strips)
-        if "   " in line and kinds[k] is not GOOD and reasons[k] != "comment" and _TABLE_ROW.search(line)
+        if ("   " in line or line[0] in _ROW_FIRST) and kinds[k] is not GOOD and reasons[k] != "comment" and _TABLE_ROW.search(line)
     ]
     start = 0
     for i in range(1, len(rows) + 1):

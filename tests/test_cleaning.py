@@ -436,3 +436,12 @@ def test_a_table_of_rows_in_columns_is_the_articles_data() -> None:
     kept = lines(clean_text("\n\n".join(["The Final Standings", BODY, "The standings after the last race:", *rows,
                                          *PARAGRAPHS])))
     assert set(rows) <= kept
+
+
+def test_a_recipes_ingredients_are_the_article_and_a_numbered_sidebar_is_not() -> None:
+    ingredients = ["4 pounds apples, quartered and cored", "3/4 cup granulated sugar", "2 cinnamon sticks",
+                   "1 vanilla bean, cut open"]
+    sidebar = [f"{n}. Another recipe from the archive" for n in range(1, 5)]
+    kept = lines(clean_text("\n\n".join(["Apple Sauce", BODY, *ingredients, *PARAGRAPHS, "Popular", *sidebar])))
+    assert set(ingredients) <= kept
+    assert kept.isdisjoint(sidebar)
