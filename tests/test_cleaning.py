@@ -445,3 +445,33 @@ def test_a_recipes_ingredients_are_the_article_and_a_numbered_sidebar_is_not() -
     kept = lines(clean_text("\n\n".join(["Apple Sauce", BODY, *ingredients, *PARAGRAPHS, "Popular", *sidebar])))
     assert set(ingredients) <= kept
     assert kept.isdisjoint(sidebar)
+
+
+def test_only_the_first_block_under_a_date_is_the_dated_article() -> None:
+    # The post is dated; so is the run of readers' posts under it, which holds more words. The post,
+    # the first dated block, is the article.
+    post = [BODY, PARAGRAPHS[0]]
+    replies = [f"{reply} And that is what I told the council on day {n} of the works, in a long letter." for n, reply
+               in enumerate(REPLIES)]
+    menu = [f"* Section {n}" for n in range(max(cleaning.MAX_GAP_LINES, cleaning.MAX_INNER_LIST) + 5)]
+    raw = "\n\n".join(["The Bridge Will Close", "July 24, 2012", *post, *menu, "July 25, 2012", *replies])
+    kept = lines(clean_text(raw))
+    assert set(post) <= kept
+    assert kept.isdisjoint(replies)
+
+
+def test_a_lone_paragraph_after_the_article_does_not_join_it_and_a_lede_before_it_does() -> None:
+    lede = ("The city will close its oldest bridge for a year, the council decided on Tuesday night after a long and "
+            "heated meeting with residents of both banks of the river.")
+    teaser = ("Another story from this week, about the ferry and the fares, that the page shows under the article "
+              "for readers who want more of the same.")
+    gap = ["|", "|", "|", "The bridge at dusk.", "|"]  # more than the gap inside one block
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", lede, *gap, BODY, *PARAGRAPHS, *gap, teaser])))
+    assert lede in kept
+    assert teaser not in kept
+
+
+def test_a_posts_own_question_about_the_comments_is_its_text() -> None:
+    closing = "Have you crossed the old bridge this year? Tell us in the comments what you think of the closure."
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, closing])))
+    assert closing in kept
