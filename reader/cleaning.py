@@ -216,8 +216,10 @@ _CREDIT_END = re.compile(
 )
 _BYLINE = re.compile(r"^(?:by|von|por|par|di|oleh|автор|текст)\s+[\w.'’-]+(?:\s+[\w.'’()/:-]+){0,8}$", re.IGNORECASE)
 _COMMENT_WORDS = r"(?:comments?|comentários?|comentarios?|commenti|responses|replies|kommentare|komentar|комментари\w*|discussion)"
+# The verbs a post's or a quotation's header ends with ("A Reader says:").
+_SAID = r"(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)"
 _COMMENT_HEAD = re.compile(
-    r"(?:\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$)"
+    rf"(?:\b{_SAID}\s*:\s*$)"
     rf"|^\W*\d+\s+{_COMMENT_WORDS}\b"
     r"|^(?:one|no|\d+)\s+(?:responses?|comments?|replies|thoughts?)\s+(?:to|on)\b"
     rf"|^(?:top[\s-]rated|all|show|view|load|read|latest|recent|reader|readers'?|join\s+the)?\s*{_COMMENT_WORDS}\s*(?:\(\d+\))?\W*$",
@@ -227,7 +229,7 @@ _COMMENT_HEAD = re.compile(
 # quotation, not a reader's post (a post's header names its writer, often with a date).
 _QUOTE_INTRO = re.compile(
     r"^(?:(?:[^\d]*\b(?:i|you|he|she|we|they|it)\b.*)|(?:(?:on|as|about|in|at)\b[^\d]*))"
-    r"\b(?:said|says|wrote|writes|disse|escreveu|schrieb|написал|a écrit)\s*:\s*$",
+    rf"\b{_SAID}\s*:\s*$",
     re.IGNORECASE,
 )
 # Tokens a comment header has (one of them, or a last word followed by a colon).
@@ -884,7 +886,7 @@ def _bulleted(page: _Page, block: list[int]) -> int:
     return sum(1 for k in block if page.strips[k][0] in _LIST_MARKS and _BULLET.match(page.strips[k]))
 
 
-_LIST_MARKS = frozenset("*+•·‣◦▪▸►-–—o")
+_LIST_MARKS = _BULLET_CHARS - frozenset("0123456789")  # numbered steps are the article's
 
 
 def _dated(page: _Page, k: int) -> bool:
