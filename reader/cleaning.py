@@ -202,8 +202,14 @@ def _is_legal(lowered: str) -> bool:
 _POST_FOOTER = re.compile(
     r"this\s+(?:entry|post)\s+was\s+(?:posted|written|filed)\b"
     r"|posted\s+(?:to|in|by)\s.{0,80}\b(?:on|at)\s.{0,60}(?:comments?|responses?|filed|tagged|permalink|\|)"
+    r"|you\s+can\s+follow\s+any\s+responses\s+to\s+this\s+(?:entry|post)"
 )
-_FOOTER_FIRST = frozenset(["this", "posted"])
+# The rules of a comment thread, heading it: "Comments are moderated …", "We reserve the right to delete comments".
+_COMMENT_POLICY = re.compile(
+    r"\bcomments?\s+(?:are|is|will\s+be|may\s+be)\s+(?:moderated|reviewed|approved|deleted|removed)\b"
+    r"|\bright\s+to\s+(?:delete|remove|edit)\b(?:\s+\w+){0,3}\s+comments?\b|^comment\s+policy\b"
+)
+_FOOTER_FIRST = frozenset(["this", "posted", "you"])
 MAX_FOOTER_WORDS = 60
 
 # "By A Writer | 18 November 2019 at 2:26 PM": a byline with its date.
@@ -518,6 +524,9 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             kind, reason = BAD, "page furniture"
         elif words <= MAX_FOOTER_WORDS and tokens[0] in _FOOTER_FIRST and _POST_FOOTER.match(low):
             kind, reason = BAD, "post footer"
+        elif words <= MAX_FOOTER_WORDS and "comment" in low and _COMMENT_POLICY.search(low):
+            kind, reason = BAD, "comment"
+            comments = True
         elif ("http" in low or "www." in low) and sum(len(m) for m in _URL.findall(stripped)) > 0.4 * length:
             kind, reason = BAD, "link"
         else:
@@ -995,7 +1004,9 @@ _AUTHOR_BIO = re.compile(
 MAX_BIO_WORDS = 45
 # "Ann Writer is a staff writer … She also …": a name, then what the person is, and a word that
 # only a note on a writer has (their trade, or "she"/"he" opening the next sentence).
-_NAMED = re.compile(r"^((?:[A-Z][\w.'’-]*\s+){1,3})(?:/\s+\w+\s+)?(?:is|has\s+been|writes|currently)\s")
+_NAMED = re.compile(
+    r"^((?:[A-Z][\w.'’-]*\s+){1,3})(?:/\s+\w+\s+|\(@?\w+\)\s+)?(?:is|has\s+been|writes|works|covers|currently)\s"
+)
 _WRITER = re.compile(
     r"[.!]\s+(?:he|she)\s|\b(?:author|writer|editor|journalist|reporter|founder|blogger|contributor|columnist"
     r"|correspondent|freelance)\b",

@@ -369,6 +369,21 @@ def test_a_note_on_the_writer_closing_the_page_is_dropped() -> None:
     assert BODY in lines(cleaned.text)
 
 
+def test_a_note_on_the_writer_with_a_handle_or_a_trade_is_dropped() -> None:
+    for note in ("Ann Writer (@annwrites) is a technology columnist, author of two books and founder of a blog.",
+                 "Ann Writer works on transport stories for the paper. She also hosts the morning podcast."):
+        cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, note]))
+        assert note not in lines(cleaned.text)
+        assert "about the author" in {d.reason for d in cleaned.dropped}
+
+
+def test_a_comment_policy_starts_the_thread() -> None:
+    policy = "All comments are moderated so you may see a short delay before yours appears. Please be civil."
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, policy, *REPLIES[:2]])))
+    assert BODY in kept
+    assert kept.isdisjoint([policy, *REPLIES[:2]])
+
+
 def test_a_comments_link_inside_the_article_does_not_end_it() -> None:
     rest = [f"{paragraph} It was said again on day {n} of the works." for n, paragraph in enumerate(PARAGRAPHS * 8)]
     thread = ["Comments", REPLIES[0], REPLIES[1]]
@@ -388,7 +403,8 @@ def test_a_long_run_of_glued_tags_is_not_body() -> None:
 def test_the_line_a_blog_puts_under_a_post_is_dropped() -> None:
     footers = ["This entry was posted on Saturday, November 3rd, 2012 at 11:10 am and is filed under News, Bridges. "
                "You can follow any responses to this entry through the RSS feed.",
-               "Posted by Ann Writer on July 19, 2012 | Permalink"]
+               "Posted by Ann Writer on July 19, 2012 | Permalink",
+               "You can follow any responses to this entry through the RSS 2.0 feed. You can leave a response."]
     cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, *footers]))
     assert lines(cleaned.text).isdisjoint(footers)
     assert "post footer" in {d.reason for d in cleaned.dropped}
