@@ -623,12 +623,32 @@ def _classify(page: _Page) -> None:
             kinds[k] = HEADING
             page.reasons[k] = ""
 
+    _keep_appeals_inside(page)
     _keep_inner_lists(page)
     _keep_tables(page)
     _mark_signed_posts(page)
     if page.comments:
         _cut_comments(page)
     _cut_after_end(page)
+
+
+# An appeal of at least this many words between two body paragraphs is the article's own.
+MIN_INNER_APPEAL_WORDS = 12
+
+
+def _keep_appeals_inside(page: _Page) -> None:
+    """A sentence asking something of the reader in the middle of the article ("help us win a grant:
+    vote here", "let us know what you think") is the writer's, not the site's: the site puts its
+    appeals around the article, not between its paragraphs."""
+    kinds, reasons, words = page.kinds, page.reasons, page.words
+    for k, reason in enumerate(reasons):
+        if (
+            reason == "appeal to the reader"
+            and words[k] >= MIN_INNER_APPEAL_WORDS
+            and _nearest(kinds, k, -1) is GOOD
+            and _nearest(kinds, k, 1) is GOOD
+        ):
+            kinds[k], reasons[k] = GOOD, ""
 
 
 # A list of more items than this between two paragraphs is taken for a menu.

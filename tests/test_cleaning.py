@@ -171,6 +171,15 @@ def test_an_appeal_phrase_in_the_middle_of_a_long_paragraph_is_body() -> None:
     assert any(line.startswith(BODY + " Readers") for line in lines(clean_text(raw)))
 
 
+def test_a_writers_appeal_between_two_paragraphs_is_body_and_the_sites_after_the_article_is_not() -> None:
+    writers = ("Please help us win the grant for the new bridge: click here and vote via Facebook, and thank you "
+               "for your support.")
+    sites = "Click here to subscribe to our newsletter and get the best stories of the week in your inbox."
+    kept = lines(clean_text("\n\n".join(["A Report Lands", BODY, writers, *PARAGRAPHS, sites])))
+    assert writers in kept
+    assert sites not in kept
+
+
 def test_words_are_the_runs_of_letters_and_digits() -> None:
     # Counted from white-space tokens for speed, but the same as the word-character runs.
     samples = ["The year-to-date figure — don't ask — is | up", "See https://example.org/a-b/c for the 24 data"]
