@@ -204,6 +204,7 @@ _POST_FOOTER = re.compile(
     r"|posted\s+(?:to|in|by)\s.{0,80}\b(?:on|at)\s.{0,60}(?:comments?|responses?|filed|tagged|permalink|\|)"
     r"|you\s+can\s+follow\s+any\s+responses\s+to\s+this\s+(?:entry|post)"
 )
+_ABOUT_THE_AUTHOR = ("about the author", "about the writer")
 # The rules of a comment thread, heading it: "Comments are moderated …", "We reserve the right to delete comments".
 _COMMENT_POLICY = re.compile(
     r"\bcomments?\s+(?:are|is|will\s+be|may\s+be)\s+(?:moderated|reviewed|approved|deleted|removed)\b"
@@ -522,6 +523,8 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             and _FURNITURE.match(stripped)
         ):
             kind, reason = BAD, "page furniture"
+        elif low.startswith(_ABOUT_THE_AUTHOR) and words > 3:  # "About the author: Ann Writer is …"
+            kind, reason = BAD, "about the author"
         elif words <= MAX_FOOTER_WORDS and tokens[0] in _FOOTER_FIRST and _POST_FOOTER.match(low):
             kind, reason = BAD, "post footer"
         elif words <= MAX_FOOTER_WORDS and "comment" in low and _COMMENT_POLICY.search(low):
