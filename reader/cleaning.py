@@ -201,7 +201,7 @@ def _is_legal(lowered: str) -> bool:
 # "Posted by A Writer on July 19, 2012 | Permalink", "Posted to News on 10 November 2012 · Comments (6)".
 _POST_FOOTER = re.compile(
     r"this\s+(?:entry|post)\s+was\s+(?:posted|written|filed)\b"
-    r"|posted\s+(?:to|in|by)\s.{0,80}\b(?:on|at)\s.{0,60}(?:comments?|responses?|filed|tagged|permalink|\|)"
+    r"|posted\s+(?:to|in|by)\s.{0,80}\b(?:on|at)\s.{0,200}(?:comments?|responses?|filed|tagged|permalink|labels:|\|)"
     r"|you\s+can\s+follow\s+any\s+responses\s+to\s+this\s+(?:entry|post)"
 )
 _ABOUT_THE_AUTHOR = ("about the author", "about the writer")

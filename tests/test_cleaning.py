@@ -415,6 +415,8 @@ def test_the_line_a_blog_puts_under_a_post_is_dropped() -> None:
     footers = ["This entry was posted on Saturday, November 3rd, 2012 at 11:10 am and is filed under News, Bridges. "
                "You can follow any responses to this entry through the RSS feed.",
                "Posted by Ann Writer on July 19, 2012 | Permalink",
+               "Posted by Ann Writer on November 06, 2012 at 04:11 PM in Current Affairs , Bridges and Tunnels , "
+               "City Hall and Government , Transport | Permalink | Comments (0)",
                "You can follow any responses to this entry through the RSS 2.0 feed. You can leave a response."]
     cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, *footers]))
     assert lines(cleaned.text).isdisjoint(footers)
