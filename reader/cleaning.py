@@ -90,6 +90,9 @@ _APPEALS = {
     "cookie": r"cookies?\s+(?:policy|settings)|we\s+use\s+cookies",
     "terms": r"terms\s+of\s+(?:use|service)",
     "privacy": r"privacy\s+policy",
+    "enjoyed": r"if\s+you\s+enjoyed\s+(?:this|the|my|our)\s+(?:article|post|story)",
+    "liked": r"if\s+you\s+liked\s+(?:this|the|my|our)\s+(?:article|post|story)",
+    "like": r"if\s+you\s+like\s+(?:this|the|my|our)\s+(?:article|post|story)",
 }
 
 
