@@ -636,6 +636,25 @@ def _classify(page: _Page) -> None:
     if page.comments:
         _cut_comments(page)
     _cut_after_end(page)
+    _keep_announced_lists(page)
+
+
+def _keep_announced_lists(page: _Page) -> None:
+    """A list right after a paragraph of the article that ends in a colon ("Here are the key
+    points:") is the article's, even where nothing follows it. This runs once the article is
+    chosen, so a list never decides which block is the article."""
+    kinds, reasons, strips = page.kinds, page.reasons, page.strips
+    n = len(kinds)
+    for k in range(n - 1):
+        if kinds[k] is GOOD and strips[k][-1] in ":：":
+            end = k + 1
+            while end < n and kinds[end] is not GOOD and (
+                reasons[end] == "link list" or (strips[end][0] in _BULLET_CHARS and _BULLET.match(strips[end]))
+            ):
+                end += 1
+            if end - k - 1 <= MAX_INNER_LIST:
+                for j in range(k + 1, end):
+                    kinds[j], reasons[j] = GOOD, ""
 
 
 # An appeal of at least this many words between two body paragraphs is the article's own.

@@ -299,6 +299,17 @@ def test_a_list_inside_the_article_is_kept_and_a_menu_is_not() -> None:
     assert kept.isdisjoint(menu)
 
 
+def test_a_list_the_last_paragraph_announces_ends_the_article_and_a_menu_after_it_does_not() -> None:
+    announced = ["  * The bridge closes on the first of March", "  * Buses replace the trams", "  * Ferries run hourly"]
+    menu = ["  * Home", "  * News", "  * Sport", "  * Weather"]
+    raw = "\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS,
+                        "The council gave the dates and the changes to transport, and these are the key points:",
+                        "\n".join(announced), "Related stories", "\n".join(menu)])
+    kept = lines(clean_text(raw))
+    assert {item.strip() for item in announced} <= kept
+    assert kept.isdisjoint(item.strip() for item in menu)
+
+
 def test_a_quotation_the_article_introduces_is_not_a_comment_header() -> None:
     intro = "About the closure, she writes:"
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, intro, REPLIES[1]])))
