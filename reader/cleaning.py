@@ -208,6 +208,10 @@ _POST_FOOTER = re.compile(
     r"|you\s+can\s+follow\s+any\s+responses\s+to\s+this\s+(?:entry|post)"
 )
 _ABOUT_THE_AUTHOR = ("about the author", "about the writer")
+# "Hi, I'm Ann. I live in …", "Welcome! My name is Ann and I …": a blog's note on its writer.
+_SELF_INTRO = re.compile(r"(?:(?:hi|hello|hey|welcome)\W*\s+(?:i'm|i’m|i\s+am|my\s+name\s+is)|my\s+name\s+is)\s")
+_GREETINGS = frozenset(["hi", "hi,", "hi.", "hi!", "hello", "hello,", "hello!", "hey", "hey,", "welcome", "welcome!",
+                        "welcome.", "welcome,", "my"])
 # The rules of a comment thread, heading it: "Comments are moderated …", "We reserve the right to delete comments".
 _COMMENT_POLICY = re.compile(
     r"\bcomments?\s+(?:are|is|will\s+be|may\s+be)\s+(?:moderated|reviewed|approved|deleted|removed)\b"
@@ -526,7 +530,9 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             and _FURNITURE.match(stripped)
         ):
             kind, reason = BAD, "page furniture"
-        elif low.startswith(_ABOUT_THE_AUTHOR) and words > 3:  # "About the author: Ann Writer is …"
+        elif (low.startswith(_ABOUT_THE_AUTHOR) and words > 3) or (  # "About the author: Ann Writer is …"
+            tokens[0] in _GREETINGS and words <= MAX_NOTE_WORDS and _SELF_INTRO.match(low)
+        ):
             kind, reason = BAD, "about the author"
         elif words <= MAX_FOOTER_WORDS and tokens[0] in _FOOTER_FIRST and _POST_FOOTER.match(low):
             kind, reason = BAD, "post footer"

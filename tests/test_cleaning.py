@@ -395,7 +395,9 @@ def test_a_note_on_the_writer_with_a_handle_or_a_trade_is_dropped() -> None:
     for note in ("Ann Writer (@annwrites) is a technology columnist, author of two books and founder of a blog.",
                  "Ann Writer works on transport stories for the paper. She also hosts the morning podcast.",
                  "About the author: as the founder of Bridge Weekly, Ann has written on the city's transport for twenty "
-                 "years and now runs its workshops."):
+                 "years and now runs its workshops.",
+                 "Hi, I'm Ann. I live in the old town by the river, and besides editing this blog you can find me "
+                 "walking the bridge every morning."):
         cleaned = clean("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, note]))
         assert note not in lines(cleaned.text)
         assert "about the author" in {d.reason for d in cleaned.dropped}
