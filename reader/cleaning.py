@@ -193,7 +193,13 @@ def _is_navigation(line: str) -> bool:
     first, last = line[0], line[-1]
     if first in "‹←" or last in "›→":
         return True
-    return (first == "«" and ("|" in line or "»" not in line)) or (last == "»" and "«" not in line)
+    if first == "«" and ("|" in line or "»" not in line or _PREVIOUS_NEXT.search(line)):
+        return True
+    return last == "»" and "«" not in line
+
+
+# "« Previous Post A Title Next Post » Another Title": the links to a blog's neighbouring posts.
+_PREVIOUS_NEXT = re.compile(r"\b(?:previous|next|older|newer)\s+(?:post|article|entry|story)\b", re.IGNORECASE)
 
 
 def _is_legal(lowered: str) -> bool:
