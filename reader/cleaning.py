@@ -90,6 +90,12 @@ _APPEALS = {
     "cookie": r"cookies?\s+(?:policy|settings)|we\s+use\s+cookies",
     "terms": r"terms\s+of\s+(?:use|service)",
     "privacy": r"privacy\s+policy",
+    # The rules of a comment thread, heading it: these start the thread rather than ask the reader.
+    "moderated": r"comments?\s+(?:are|is|will\s+be|may\s+be)\s+moderated",
+    "approved": r"comments?\s+(?:are|is|will\s+be|may\s+be)\s+approved",
+    "delete": r"right\s+to\s+delete\s+(?:\w+\s+){0,3}comments?",
+    "remove": r"right\s+to\s+remove\s+(?:\w+\s+){0,3}comments?",
+    "policy": r"^comments?\s+policy\b",
     "enjoyed": r"if\s+you\s+enjoyed\s+(?:this|the|my|our)\s+(?:article|post|story)",
     "liked": r"if\s+you\s+liked\s+(?:this|the|my|our)\s+(?:article|post|story)",
     "like": r"if\s+you\s+like\s+(?:this|the|my|our)\s+(?:article|post|story)",
@@ -147,8 +153,12 @@ APPEAL_HEAD = 120
 APPEAL_TAIL = 160
 
 
-def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bool:
-    """Whether the (stripped, lowercased) line asks something of the reader.
+_COMMENT_POLICY_WORDS = frozenset(["moderated", "approved", "delete", "remove", "policy"])
+
+
+def _find_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> str | None:
+    """The appeal word of the (stripped, lowercased) line if it asks something of the reader
+    (or states the rules of the comments), else None.
 
     ``found`` are the appeal words the line contains (the word and the form seen). Each is
     searched for only near where it stands; in a long paragraph only words near its start
@@ -168,9 +178,9 @@ def _is_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> bo
             if (not long_line or at < APPEAL_HEAD or at >= tail) and (
                 pattern.match(lowered, at, end) if from_word else pattern.search(lowered, start, end)
             ):
-                return True
+                return word
             at = lowered.find(form, at + 1)
-    return False
+    return None
 
 
 # What a site's legal notice says ("All rights reserved. This material may not be published…"):
@@ -213,15 +223,14 @@ _POST_FOOTER = re.compile(
     r"|posted\s+(?:to|in|by)\s.{0,80}\b(?:on|at)\s.{0,200}(?:comments?|responses?|filed|tagged|permalink|labels:|\|)"
     r"|you\s+can\s+follow\s+any\s+responses\s+to\s+this\s+(?:entry|post)"
 )
-_ABOUT_THE_AUTHOR = ("about the author", "about the writer")
-# "Hi, I'm Ann. I live in …", "Welcome! My name is Ann and I …": a blog's note on its writer.
-_SELF_INTRO = re.compile(r"(?:(?:hi|hello|hey|welcome)\W*\s+(?:i'm|i’m|i\s+am|my\s+name\s+is)|my\s+name\s+is)\s")
-_GREETINGS = frozenset(["hi", "hi,", "hi.", "hi!", "hello", "hello,", "hello!", "hey", "hey,", "welcome", "welcome!",
-                        "welcome.", "welcome,", "my"])
-# The rules of a comment thread, heading it: "Comments are moderated …", "We reserve the right to delete comments".
-_COMMENT_POLICY = re.compile(
-    r"\bcomments?\s+(?:are|is|will\s+be|may\s+be)\s+(?:moderated|reviewed|approved|deleted|removed)\b"
-    r"|\bright\s+to\s+(?:delete|remove|edit)\b(?:\s+\w+){0,3}\s+comments?\b|^comment\s+policy\b"
+# A note on the writer that says so ("About the author: Ann Writer is …"), or a blog's writer
+# introducing themselves ("Hi, I'm Ann. I live in …", "Welcome! My name is Ann and I …").
+_WRITERS_NOTE = re.compile(
+    r"about\s+the\s+(?:author|writer)\b\W*\s*\w"
+    r"|(?:(?:hi|hello|hey|welcome)\W*\s+(?:i'm|i’m|i\s+am|my\s+name\s+is)|my\s+name\s+is)\s"
+)
+_NOTE_FIRST = frozenset(
+    head + tail for head in ("about", "hi", "hello", "hey", "welcome", "my") for tail in ("", ",", ".", "!")
 )
 _FOOTER_FIRST = frozenset(["this", "posted", "you"])
 MAX_FOOTER_WORDS = 60
@@ -536,24 +545,22 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
             and _FURNITURE.match(stripped)
         ):
             kind, reason = BAD, "page furniture"
-        elif (low.startswith(_ABOUT_THE_AUTHOR) and words > 3) or (  # "About the author: Ann Writer is …"
-            tokens[0] in _GREETINGS and words <= MAX_NOTE_WORDS and _SELF_INTRO.match(low)
-        ):
+        elif tokens[0] in _NOTE_FIRST and words <= MAX_NOTE_WORDS and _WRITERS_NOTE.match(low):
             kind, reason = BAD, "about the author"
         elif words <= MAX_FOOTER_WORDS and tokens[0] in _FOOTER_FIRST and _POST_FOOTER.match(low):
             kind, reason = BAD, "post footer"
-        elif words <= MAX_FOOTER_WORDS and "comment" in low and _COMMENT_POLICY.search(low):
-            kind, reason = BAD, "comment"
-            comments = True
         elif ("http" in low or "www." in low) and sum(len(m) for m in _URL.findall(stripped)) > 0.4 * length:
             kind, reason = BAD, "link"
         else:
             # Appeals sit at the start or the end of their paragraph; long lines are searched only there.
-            appeal = appeals and _is_appeal(
+            appeal = appeals and _find_appeal(
                 low, {_APPEAL_TOKENS[t] for t in _APPEAL_TOKENS.keys() & tokens}, words >= 60
             )
             end_char = stripped[-1] in _END_CHARS or (length > 1 and stripped[-2] in _END_CHARS)
-            if appeal:
+            if appeal in _COMMENT_POLICY_WORDS:
+                kind, reason = BAD, "comment"
+                comments = True
+            elif appeal:
                 kind, reason = BAD, "appeal to the reader"
             elif (stripped[0] in _NAV_FIRST or stripped[-1] in _NAV_LAST) and _is_navigation(stripped):
                 kind, reason = BAD, "navigation"
