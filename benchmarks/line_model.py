@@ -8,7 +8,8 @@ sits in). A line is article if more than half of its 4-token shingles are in the
 oracle's rule of cleanbench's README). Models are scored with cleanbench's own scorer on the
 kept lines, on pages they were not trained on:
 
-- ``dragnet CV``: five folds of dragnet/ (every fifth page held out);
+- ``dragnet CV``: five folds of dragnet/, each a run of neighbouring page numbers (a site's
+  pages are numbered together, so a site's pages mostly stay in one fold: held out together);
 - ``dragnet -> dev`` and ``dev -> dragnet``: trained on one collection, scored on the other
   (other sites, another era: the question that matters for pages margin has never seen);
 - ``both CV``: five folds over dev/ and dragnet/ together.
@@ -120,6 +121,12 @@ def collection(name: str) -> list[dict]:
     return pages
 
 
+def _page_number(pid: str) -> tuple[str, int, str]:
+    """``dragnetR771`` → ("R", 771, …): pages in the order the collection numbered them."""
+    found = re.match(r"\D*?([A-Z]?)(\d+)$", pid)
+    return (found.group(1), int(found.group(2)), pid) if found else ("~", 0, pid)
+
+
 def scored(pages: list[dict], keeps: list[list[float]], threshold: float = 0.5) -> str:
     """cleanbench's summary of the lines kept (probability above ``threshold``)."""
     score = _scorer()
@@ -150,11 +157,13 @@ def main() -> None:
                 if page["rows"] else [] for page in pages]
 
     def folds(pages: list[dict], make, k: int = 5) -> list[list[float]]:
+        order = sorted(range(len(pages)), key=lambda j: _page_number(pages[j]["id"]))
         found: dict[int, list[float]] = {}
         for i in range(k):
-            model = make().fit(*matrix([p for j, p in enumerate(pages) if j % k != i]))
-            held = [p for j, p in enumerate(pages) if j % k == i]
-            found.update(zip(range(i, len(pages), k), keeps(model, held), strict=True))
+            held = order[i * len(order) // k : (i + 1) * len(order) // k]
+            held_out = set(held)
+            model = make().fit(*matrix([pages[j] for j in order if j not in held_out]))
+            found.update(zip(held, keeps(model, [pages[j] for j in held]), strict=True))
         return [found[j] for j in range(len(pages))]
 
     print("rules             dev    ", scored(dev, [[float(k) for k in p["kept"]] for p in dev]))
