@@ -658,6 +658,10 @@ def _classify(page: _Page) -> None:
     _keep_announced_lists(page)
 
 
+# What a list item may have been judged before it is known to be one (not a comment, nor furniture).
+_MAY_BE_ITEMS = frozenset(["short line", "not part of the article", "outside the article", "photo caption", "keyword list"])
+
+
 def _keep_announced_lists(page: _Page) -> None:
     """A list right after a paragraph of the article that ends in a colon ("Here are the key
     points:") is the article's, even where nothing follows it. This runs once the article is
@@ -667,8 +671,9 @@ def _keep_announced_lists(page: _Page) -> None:
     for k in range(n - 1):
         if kinds[k] is GOOD and strips[k][-1] in ":：":
             end = k + 1
-            while end < n and kinds[end] is not GOOD and (
-                reasons[end] == "link list" or (strips[end][0] in _BULLET_CHARS and _BULLET.match(strips[end]))
+            while end < n and (
+                reasons[end] == "link list"
+                or (reasons[end] in _MAY_BE_ITEMS and strips[end][0] in _BULLET_CHARS and _BULLET.match(strips[end]))
             ):
                 end += 1
             if end - k - 1 <= MAX_INNER_LIST:

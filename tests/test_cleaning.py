@@ -308,6 +308,13 @@ def test_a_list_the_last_paragraph_announces_ends_the_article_and_a_menu_after_i
     kept = lines(clean_text(raw))
     assert {item.strip() for item in announced} <= kept
     assert kept.isdisjoint(item.strip() for item in menu)
+    # A thread of readers' posts in bullets right after that colon is still the thread.
+    signatures = [f"  * Reader{n} on July {n + 10}, 2012 at {n + 1}:15 pm" for n in range(3)]
+    thread = [line for pair in zip(signatures, REPLIES, strict=True) for line in pair]
+    intro = "The council has heard from many people in the town since the closure was announced, and they said:"
+    kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, intro, *thread])))
+    assert intro in kept
+    assert kept.isdisjoint(line.strip() for line in thread)
 
 
 def test_a_quotation_the_article_introduces_is_not_a_comment_header() -> None:
