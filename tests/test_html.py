@@ -10,6 +10,7 @@ from conftest import run_margin
 
 from reader.corpus import Skipped, load_corpus, read_document
 from reader.html import declared_charset, html_to_text
+from reader.widgets.document_view import DocumentView
 
 BODY = ("Officials in the capital said on Tuesday that the talks would resume next week, according to a "
         "statement released by the ministry after the meeting ended late in the evening.")
@@ -56,6 +57,27 @@ def test_a_page_is_converted_then_cleaned(tmp_path: Path) -> None:
     assert cleaned.returncode == 0 and BODY in cleaned.stdout and "<p>" not in cleaned.stdout
     piped = run_margin("clean", "-", input=data)
     assert piped.stdout == cleaned.stdout
+
+
+async def test_a_page_opens_in_the_reader_and_a_passage_is_its_words(db_path: Path, tmp_path: Path) -> None:
+    from test_app import make_app
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "talks.html").write_bytes(page().encode("utf-8"))
+    app = make_app(db_path, paths=(folder,))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(DocumentView)
+        assert BODY in view.text and "Another story" not in view.text and "<p>" not in view.text
+        view.move_to(view.text.index("Paragraph 3"))
+        await pilot.press("1")
+        await pilot.pause()
+        (passage,) = app.store.annotations()
+        assert passage.text == view.text[passage.start : passage.end] and "Paragraph 3" in passage.text
+        await pilot.press("q")
+    app.store.close()
 
 
 def test_charsets_declared_wrong_or_broken(tmp_path: Path) -> None:
