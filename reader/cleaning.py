@@ -225,9 +225,11 @@ _POST_FOOTER = re.compile(
 )
 # A note on the writer that says so ("About the author: Ann Writer is …"), or a blog's writer
 # introducing themselves ("Hi, I'm Ann. I live in …", "Welcome! My name is Ann and I …").
+# (Written so that no two quantifiers can share the same characters: a run of a million spaces
+# costs a million steps, not a million squared.)
 _WRITERS_NOTE = re.compile(
-    r"about\s+the\s+(?:author|writer)\b\W*\s*\w"
-    r"|(?:(?:hi|hello|hey|welcome)\W*\s+(?:i'm|i’m|i\s+am|my\s+name\s+is)|my\s+name\s+is)\s"
+    r"about\s+the\s+(?:author|writer)\b\W*\w"
+    r"|(?:(?:hi|hello|hey|welcome)[^\w\s]*\s+(?:i'm|i’m|i\s+am|my\s+name\s+is)|my\s+name\s+is)\s"
 )
 _NOTE_FIRST = frozenset(
     head + tail for head in ("about", "hi", "hello", "hey", "welcome", "my") for tail in ("", ",", ".", "!")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, run_margin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -528,3 +529,24 @@ def test_a_posts_own_question_about_the_comments_is_its_text() -> None:
     closing = "Have you crossed the old bridge this year? Tell us in the comments what you think of the closure."
     kept = lines(clean_text("\n\n".join(["The Bridge Will Close", BODY, *PARAGRAPHS, closing])))
     assert closing in kept
+
+
+# The first words of lines that some rule looks further into.
+TRIGGERS = ["About the author", "Hi", "Hi,", "Welcome!", "My name is", "Posted by Ann Writer on", "This entry was posted",
+            "You can follow any responses", "Comments are", "« Previous", "By", "Tags:", "If you enjoyed", "Ann Writer",
+            "1.", "*", "Read the", "Share this", "Copyright", "All rights", "Updated", "3 comments", "July 24, 2012",
+            "10 minutes", "Photo:", "(AP Photo", "http://", "One Response to", "A Reader says"]
+
+
+@pytest.mark.parametrize("fill", [" ", " !"], ids=["spaces", "spaced-marks"])
+def test_lines_that_open_like_a_rule_then_run_on_are_judged_in_one_pass(tmp_path: Path, fill: str) -> None:
+    # A pattern whose quantifiers can share characters takes the square of a run's length: a hostile
+    # page of such runs would hang `margin clean` (the command's two-minute limit here) instead of
+    # taking a moment.
+    lines = ["The Bridge Will Close", BODY]
+    for trigger in TRIGGERS:
+        lines += [trigger + fill * 200_000 + "!", BODY]
+    page = tmp_path / "runs.txt"
+    page.write_text("\n\n".join(lines), encoding="utf-8")
+    cleaned = run_margin("clean", page)
+    assert cleaned.returncode == 0 and BODY in cleaned.stdout
