@@ -90,16 +90,17 @@ _APPEALS = {
     "cookie": r"cookies?\s+(?:policy|settings)|we\s+use\s+cookies",
     "terms": r"terms\s+of\s+(?:use|service)",
     "privacy": r"privacy\s+policy",
-    # The rules of a comment thread, heading it: these start the thread rather than ask the reader.
-    "moderated": r"comments?\s+(?:are|is|will\s+be|may\s+be)\s+moderated",
-    "approved": r"comments?\s+(?:are|is|will\s+be|may\s+be)\s+approved",
-    "delete": r"right\s+to\s+delete\s+(?:\w+\s+){0,3}comments?",
-    "remove": r"right\s+to\s+remove\s+(?:\w+\s+){0,3}comments?",
-    "policy": r"^comments?\s+policy\b",
-    "enjoyed": r"if\s+you\s+enjoyed\s+(?:this|the|my|our)\s+(?:article|post|story)",
-    "liked": r"if\s+you\s+liked\s+(?:this|the|my|our)\s+(?:article|post|story)",
-    "like": r"if\s+you\s+like\s+(?:this|the|my|our)\s+(?:article|post|story)",
 }
+_APPEALS.update(
+    {verb: rf"if\s+you\s+{verb}\s+(?:this|the|my|our)\s+(?:article|post|story)" for verb in ("enjoyed", "liked", "like")}
+)
+# The rules of a comment thread, found the same way: they start the thread rather than ask the reader.
+_COMMENT_RULES = {
+    **{state: rf"comments?\s+(?:are|is|will\s+be|may\s+be)\s+{state}" for state in ("moderated", "approved")},
+    **{verb: rf"right\s+to\s+{verb}\s+(?:\w+\s+){{0,3}}comments?" for verb in ("delete", "remove")},
+    "policy": r"^comments?\s+policy\b",
+}
+_APPEALS.update(_COMMENT_RULES)
 
 
 @functools.cache
@@ -151,9 +152,6 @@ _APPEAL_BEFORE_WORD = 40
 _APPEAL_AFTER_WORD = 80
 APPEAL_HEAD = 120
 APPEAL_TAIL = 160
-
-
-_COMMENT_POLICY_WORDS = frozenset(["moderated", "approved", "delete", "remove", "policy"])
 
 
 def _find_appeal(lowered: str, found: set[tuple[str, str]], long_line: bool) -> str | None:
@@ -559,7 +557,7 @@ def _judge_lines(lines: list[str], use_stopwords: bool) -> _Page:
                 low, {_APPEAL_TOKENS[t] for t in _APPEAL_TOKENS.keys() & tokens}, words >= 60
             )
             end_char = stripped[-1] in _END_CHARS or (length > 1 and stripped[-2] in _END_CHARS)
-            if appeal in _COMMENT_POLICY_WORDS:
+            if appeal in _COMMENT_RULES:
                 kind, reason = BAD, "comment"
                 comments = True
             elif appeal:
@@ -660,8 +658,19 @@ def _classify(page: _Page) -> None:
     _keep_announced_lists(page)
 
 
-# What a list item may have been judged before it is known to be one (not a comment, nor furniture).
-_MAY_BE_ITEMS = frozenset(["short line", "not part of the article", "outside the article", "photo caption", "keyword list"])
+# What a bulleted line may have been judged before it is known to be a list item: a short or a
+# near line, a caption (never a comment, nor furniture). Once the article is chosen, items may
+# also sit in a block outside it, or be a comma-heavy "keyword list".
+_ITEM_REASONS = frozenset(["short line", "not part of the article", "photo caption"])
+_ANNOUNCED_ITEM_REASONS = _ITEM_REASONS | {"outside the article", "keyword list"}
+
+
+def _list_items(page: _Page, judged: frozenset[str] = _ITEM_REASONS) -> list[bool]:
+    """Which lines of the page are list items ("* A point", "1. A step")."""
+    return [
+        reason == "link list" or (reason in judged and line[0] in _BULLET_CHARS and _BULLET.match(line) is not None)
+        for reason, line in zip(page.reasons, page.strips, strict=True)
+    ]
 
 
 def _keep_announced_lists(page: _Page) -> None:
@@ -670,17 +679,15 @@ def _keep_announced_lists(page: _Page) -> None:
     chosen, so a list never decides which block is the article."""
     kinds, reasons, strips = page.kinds, page.reasons, page.strips
     n = len(kinds)
-    for k in range(n - 1):
-        if kinds[k] is GOOD and strips[k][-1] in ":：":
-            end = k + 1
-            while end < n and (
-                reasons[end] == "link list"
-                or (reasons[end] in _MAY_BE_ITEMS and strips[end][0] in _BULLET_CHARS and _BULLET.match(strips[end]))
-            ):
-                end += 1
-            if end - k - 1 <= MAX_INNER_LIST:
-                for j in range(k + 1, end):
-                    kinds[j], reasons[j] = GOOD, ""
+    announcing = [k for k in range(n - 1) if kinds[k] is GOOD and strips[k][-1] in ":："]
+    items = _list_items(page, _ANNOUNCED_ITEM_REASONS) if announcing else []
+    for k in announcing:
+        end = k + 1
+        while end < n and items[end]:
+            end += 1
+        if end - k - 1 <= MAX_INNER_LIST:
+            for j in range(k + 1, end):
+                kinds[j], reasons[j] = GOOD, ""
 
 
 # An appeal of at least this many words between two body paragraphs is the article's own.
@@ -712,12 +719,7 @@ def _keep_inner_lists(page: _Page) -> None:
     that alternate with paragraphs are a list of teasers (a title, its excerpt), not the article,
     unless they start with a dash: then they name who said the paragraph before them."""
     kinds, reasons, strips = page.kinds, page.reasons, page.strips
-    items = [
-        reason == "link list"
-        or (line[0] in _BULLET_CHARS and (kind is NEAR or kind is SHORT or reason == "photo caption")
-            and _BULLET.match(line) is not None)
-        for kind, reason, line in zip(kinds, reasons, strips, strict=True)
-    ]
+    items = _list_items(page)
     runs = []
     n, end = len(kinds), 0
     for k in [k for k, item in enumerate(items) if item]:
